@@ -1,0 +1,81 @@
+# tank.monitoring — `make audit` audits this machine, `make test` runs every test.
+# Everything lands inside the checkout: .venv/ (Python 3.12 + pinned deps), .build/ (the collection
+# made resolvable by its FQCN, offline caches, system test tools), reports/ (audit output).
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON_VERSION := 3.12
+# python3.12 from PATH, else the newest pyenv 3.12 (ansible-core 2.21 needs >= 3.12 on the controller).
+PYTHON ?= $(shell command -v python$(PYTHON_VERSION) 2>/dev/null || ls -d $(HOME)/.pyenv/versions/$(PYTHON_VERSION).*/bin/python$(PYTHON_VERSION) 2>/dev/null | sort -V | tail -n1)
+VENV := .venv
+BIN := $(VENV)/bin
+BUILD := .build
+COLLECTIONS := $(CURDIR)/$(BUILD)/collections
+LINK := $(BUILD)/collections/ansible_collections/tank/monitoring
+REPORT_DIR ?= $(CURDIR)/reports
+INVENTORY ?= inventories/local
+PYTEST_ARGS ?=
+
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export PATH := $(CURDIR)/$(BIN):$(CURDIR)/$(BUILD)/node/node_modules/.bin:$(PATH)
+
+.PHONY: help audit test prepare prepare-test system-deps unit functional sanity lint changelog-lint build bench clean
+
+help:
+	@echo "make audit   - audit this machine (inventories/local); report in reports/"
+	@echo "make test    - unit, sanity, lint, changelog and functional tests (real components)"
+	@echo "make build   - build the collection tarball"
+
+$(BIN)/.runtime: requirements/runtime.txt
+	@test -n "$(PYTHON)" || { echo "Python $(PYTHON_VERSION) not found: install it (e.g. pyenv install 3.12) or pass PYTHON=/path/to/python3.12" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements/runtime.txt
+	touch $@
+
+$(BIN)/.test: $(BIN)/.runtime requirements/test.txt
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements/test.txt
+	touch $@
+
+$(LINK):
+	mkdir -p $(dir $@)
+	ln -sfn ../../../.. $@
+
+prepare: $(BIN)/.runtime $(LINK)
+
+prepare-test: prepare $(BIN)/.test system-deps
+
+system-deps:
+	tests/tools/install-system-deps.sh
+
+audit: prepare
+	$(BIN)/ansible-playbook -i $(INVENTORY) playbooks/audit.yml -e tank_audit_report_dir=$(REPORT_DIR)
+
+test: prepare-test
+	$(MAKE) --no-print-directory sanity lint changelog-lint
+	$(BIN)/python -m pytest tests/unit tests/functional $(PYTEST_ARGS)
+
+unit: prepare-test
+	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
+
+functional: prepare-test
+	$(BIN)/python -m pytest tests/functional $(PYTEST_ARGS)
+
+sanity: prepare-test
+	tests/tools/sanity.sh $(CURDIR)/$(BIN)/python
+
+lint: prepare-test
+	$(BIN)/ansible-lint --offline
+
+changelog-lint: prepare-test
+	$(BIN)/antsibull-changelog lint
+
+build: prepare
+	$(BIN)/ansible-galaxy collection build --force --output-path $(BUILD)/dist
+
+bench: prepare-test
+	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b; done
+
+clean:
+	rm -rf $(VENV) $(BUILD) reports tests/output

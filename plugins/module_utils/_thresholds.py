@@ -1,0 +1,127 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, tank.monitoring contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Private to the tank.monitoring collection: no compatibility promise outside it.
+
+"""THE threshold table: every default limit of every check, taken from the operations guide.
+
+Each entry is a warning/critical pair with a direction (``above``: higher is worse,
+``below``: lower is worse), a unit and the guide section it comes from. Any entry can be
+overridden per host or group from inventory (``tank_thresholds``) and per task through a
+module's ``thresholds`` option, e.g. ``{"filesystem_used_percent": {"warning": 85}}``.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, OK, WARNING
+
+ABOVE = 'above'
+BELOW = 'below'
+
+
+def _t(warning, critical, direction, unit, source):
+    return {'warning': warning, 'critical': critical, 'direction': direction, 'unit': unit, 'source': source}
+
+
+DEFAULTS = {
+    'resources': {
+        # guide §9, §13.7: CPU 80% or more, sustained -> reduce worker parallelism.
+        'cpu_busy_percent': _t(80, 95, ABOVE, '%', 'guide §9: CPU 80% or more, sustained'),
+        # guide §9: memory shortage can stop the worker.
+        'memory_available_percent': _t(15, 5, BELOW, '%', 'guide §9: memory shortage can stop the worker'),
+        'swap_used_percent': _t(50, 80, ABOVE, '%', 'guide §9: memory shortage (swapping)'),
+        'load_per_core': _t(1.5, 3.0, ABOVE, '', 'guide §9: CPU saturation (run queue per core)'),
+        # guide §7, §9: disk 80% or more -> batch files fail to be stored.
+        'filesystem_used_percent': _t(80, 90, ABOVE, '%', 'guide §7, §9: disk 80% or more'),
+        'filesystem_inodes_used_percent': _t(80, 90, ABOVE, '%', 'guide §7, §9: disk 80% or more (inodes)'),
+    },
+}
+
+
+class Threshold(object):
+    """A warning/critical pair with a direction."""
+
+    __slots__ = ('warning', 'critical', 'direction', 'unit', 'source')
+
+    def __init__(self, warning, critical, direction=ABOVE, unit='', source=None):
+        self.warning = warning
+        self.critical = critical
+        self.direction = direction
+        self.unit = unit
+        self.source = source
+
+    def evaluate(self, value):
+        """Return ``(status, limit broken)``; ``(ok, None)`` when within limits or unset."""
+        if value is None:
+            return OK, None
+        for status, limit in ((CRITICAL, self.critical), (WARNING, self.warning)):
+            if limit is None:
+                continue
+            if (self.direction == ABOVE and value >= limit) or (self.direction == BELOW and value <= limit):
+                return status, limit
+        return OK, None
+
+    def describe(self, name):
+        return {'name': name, 'warning': self.warning, 'critical': self.critical,
+                'direction': self.direction, 'unit': self.unit}
+
+
+class ThresholdError(ValueError):
+    """An override that cannot be used; the message is shown to the operator as is."""
+
+
+def resolve(check, overrides=None):
+    """Defaults for ``check`` merged with ``overrides``; validated, as ``{name: Threshold}``."""
+    table = DEFAULTS.get(check, {})
+    overrides = overrides or {}
+    if not isinstance(overrides, dict):
+        raise ThresholdError('thresholds must be a mapping of threshold name to {warning, critical}, got %s'
+                             % type(overrides).__name__)
+    unknown = sorted(set(overrides) - set(table))
+    if unknown:
+        raise ThresholdError('unknown threshold(s) for the %s check: %s (known: %s)'
+                             % (check, ', '.join(unknown), ', '.join(sorted(table)) or 'none'))
+    resolved = {}
+    for name, default in table.items():
+        entry = dict(default)
+        override = overrides.get(name)
+        if override is not None:
+            if not isinstance(override, dict):
+                raise ThresholdError('threshold %s.%s must be a mapping with warning and/or critical, got %r'
+                                     % (check, name, override))
+            extra = sorted(set(override) - {'warning', 'critical'})
+            if extra:
+                raise ThresholdError('threshold %s.%s accepts only warning and critical, not %s'
+                                     % (check, name, ', '.join(extra)))
+            for level in ('warning', 'critical'):
+                if level in override:
+                    entry[level] = _number(check, name, level, override[level])
+        _check_order(check, name, entry)
+        resolved[name] = Threshold(entry['warning'], entry['critical'], entry['direction'], entry['unit'],
+                                   entry['source'])
+    return resolved
+
+
+def _number(check, name, level, value):
+    if value is None:
+        return None  # explicitly disables that level
+    if isinstance(value, bool):
+        raise ThresholdError('threshold %s.%s.%s must be a number, got %r' % (check, name, level, value))
+    try:
+        return float(value) if '.' in str(value) else int(value)
+    except (TypeError, ValueError):
+        raise ThresholdError('threshold %s.%s.%s must be a number, got %r' % (check, name, level, value))
+
+
+def _check_order(check, name, entry):
+    warning, critical = entry['warning'], entry['critical']
+    if warning is None or critical is None:
+        return
+    if entry['direction'] == ABOVE and warning > critical:
+        raise ThresholdError('threshold %s.%s: warning (%s) must not be above critical (%s) for a limit where '
+                             'higher is worse' % (check, name, warning, critical))
+    if entry['direction'] == BELOW and warning < critical:
+        raise ThresholdError('threshold %s.%s: warning (%s) must not be below critical (%s) for a limit where '
+                             'lower is worse' % (check, name, warning, critical))

@@ -1,0 +1,126 @@
+# -*- coding: utf-8 -*-
+"""Harness for functional tests: real ansible-playbook runs against localhost, real mounts.
+
+Every test here drives the collection the way an operator does (a playbook through the
+installed-by-FQCN collection) and reads the module's JSON result from the json callback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+
+import pytest
+import yaml
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.path.dirname(sys.executable)
+
+
+def ansible_env(**extra):
+    env = dict(os.environ)
+    env.update({
+        'ANSIBLE_CONFIG': os.path.join(REPO, 'ansible.cfg'),
+        'ANSIBLE_COLLECTIONS_PATH': os.path.join(REPO, '.build', 'collections'),
+        'ANSIBLE_STDOUT_CALLBACK': 'ansible.builtin.json',
+        'ANSIBLE_NOCOLOR': '1',
+        'ANSIBLE_DEPRECATION_WARNINGS': '0',
+        'PATH': BIN + os.pathsep + env.get('PATH', ''),
+    })
+    env.update(extra)
+    return env
+
+
+class PlaybookRun(object):
+    def __init__(self, proc, data):
+        self.rc = proc.returncode
+        self.stdout = proc.stdout
+        self.stderr = proc.stderr
+        self.data = data
+
+    def task_results(self, host='localhost'):
+        results = []
+        for play in self.data.get('plays', []):
+            for task in play.get('tasks', []):
+                if host in task.get('hosts', {}):
+                    results.append(task['hosts'][host])
+        return results
+
+
+def run_playbook(playbook, inventory=None, extra_vars=None, check=False, verbosity=0, env=None, timeout=600,
+                 cwd=None):
+    """Run ansible-playbook on a playbook file; return a PlaybookRun with the parsed json output."""
+    cmd = [os.path.join(BIN, 'ansible-playbook'), playbook, '-i', inventory or os.path.join(REPO, 'inventories', 'local')]
+    if extra_vars:
+        cmd += ['-e', json.dumps(extra_vars)]
+    if check:
+        cmd.append('--check')
+    if verbosity:
+        cmd.append('-' + 'v' * verbosity)
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=ansible_env(**(env or {})), timeout=timeout,
+                          cwd=cwd or REPO, check=False)
+    try:
+        data = json.loads(proc.stdout[proc.stdout.index('{'):]) if '{' in proc.stdout else {}
+    except ValueError:
+        data = {}
+    return PlaybookRun(proc, data)
+
+
+@pytest.fixture
+def run_module(tmp_path):
+    """Run one module as a playbook task on localhost; returns (result dict, PlaybookRun)."""
+
+    def _run(module, args=None, check=False, verbosity=0, env=None, task_extra=None, become_user=None):
+        task = {'name': 'module under test', module: args or {}, 'register': 'result', 'ignore_errors': True}
+        task.update(task_extra or {})
+        play = [{'name': 'functional test', 'hosts': 'localhost', 'gather_facts': False, 'tasks': [task]}]
+        path = tmp_path / ('play-%s.yml' % uuid.uuid4().hex[:8])
+        path.write_text(yaml.safe_dump(play))
+        run = run_playbook(str(path), check=check, verbosity=verbosity, env=env)
+        results = run.task_results()
+        assert results, 'no task result; rc=%s\nstdout:\n%s\nstderr:\n%s' % (run.rc, run.stdout[-3000:], run.stderr[-3000:])
+        return results[0], run
+
+    return _run
+
+
+def _mount_tmpfs(path, size):
+    os.makedirs(path, exist_ok=True)
+    subprocess.run(['mount', '-t', 'tmpfs', '-o', 'size=%s' % size, 'tmpfs', str(path)], check=True)
+
+
+def _umount(path):
+    subprocess.run(['umount', '-l', str(path)], check=False)
+
+
+def fill(path, percent, filename='fill.bin'):
+    """Fill the filesystem holding ``path`` until it is ``percent`` used (as df counts)."""
+    st = os.statvfs(path)
+    total = st.f_blocks * st.f_frsize
+    used = (st.f_blocks - st.f_bfree) * st.f_frsize
+    want = int(total * percent / 100.0) - used
+    with open(os.path.join(str(path), filename), 'wb') as handle:
+        handle.write(b'\0' * max(0, want))
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+@pytest.fixture
+def tmpfs(tmp_path):
+    """Mount fresh tmpfs filesystems: ``tmpfs('name', '4m')`` -> path; unmounted afterwards."""
+    if os.geteuid() != 0:
+        pytest.fail('functional tests mount tmpfs filesystems and must run as root')
+    mounted = []
+
+    def _make(name='fs', size='4m'):
+        path = tmp_path / ('mnt-%s' % name)
+        _mount_tmpfs(path, size)
+        mounted.append(path)
+        return path
+
+    yield _make
+    for path in reversed(mounted):
+        _umount(path)

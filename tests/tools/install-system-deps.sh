@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the real components the functional tests run against: Debian packages (without
+# recommends: cron would pull a mail server) and PM2 from npm into .build/node. Idempotent and
+# quick when everything is present; a failure here fails the test run (no silent skips in CI).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+debian_packages=(nginx cron)
+npm_packages=(pm2@7.0.4)
+
+missing=()
+for pkg in "${debian_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Missing Debian packages: ${missing[*]} (run as root, or install them)" >&2
+    exit 1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "Node.js and npm are needed for the PM2 tests" >&2
+  exit 1
+fi
+stamp=.build/node/.installed
+want="${npm_packages[*]}"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  mkdir -p .build/node
+  npm install --silent --no-audit --no-fund --prefix .build/node "${npm_packages[@]}" >/dev/null
+  printf '%s' "$want" > "$stamp"
+fi
