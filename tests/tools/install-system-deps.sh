@@ -5,8 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-debian_packages=(nginx cron)
-npm_packages=(pm2@7.0.4)
+# One package a line.
+debian_packages=(
+  nginx
+  cron
+)
+npm_packages=(
+  pm2@7.0.4
+)
 
 missing=()
 for pkg in "${debian_packages[@]}"; do
