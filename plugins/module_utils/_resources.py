@@ -60,11 +60,12 @@ NETWORK_FSTYPES = frozenset((
     'nfs', 'nfs4', 'cifs', 'smb3', 'smbfs', 'ncpfs', 'afs', 'ceph', 'glusterfs', 'lustre', 'gpfs', '9p',
     'davfs', 'fuse.sshfs', 'fuse.glusterfs', 'fuse.s3fs', 'fuse.rclone', 'fuse.davfs2', 'fuse.cephfs',
 ))
-DEFAULT_EXCLUDE_MOUNTS = ('/proc', '/proc/*', '/sys', '/sys/*', '/run/user/*', '/snap/*', '/var/lib/docker/*')
+# Kernel views and per-user or container runtime mounts, always ignored.
+BUILTIN_EXCLUDE_MOUNTS = ('/proc', '/proc/*', '/sys', '/sys/*', '/run/user/*', '/snap/*', '/var/lib/docker/*')
 
 ARGUMENT_SPEC = dict(
     cpu_sample_seconds=dict(type='float', default=3.0),
-    exclude_mounts=dict(type='list', elements='str', default=list(DEFAULT_EXCLUDE_MOUNTS)),
+    exclude_mounts=dict(type='list', elements='str', default=[]),
     exclude_fstypes=dict(type='list', elements='str', default=[]),
 )
 DEFAULT_TIMEOUT = 30.0
@@ -137,6 +138,7 @@ def _load(result):
 def local_filesystems(exclude_mounts=(), exclude_fstypes=()):
     """Yield ``(mountpoint, device, fstype)`` of real local filesystems, one per device."""
     excluded_types = PSEUDO_FSTYPES | NETWORK_FSTYPES | frozenset(exclude_fstypes)
+    exclude_mounts = BUILTIN_EXCLUDE_MOUNTS + tuple(exclude_mounts)
     seen = set()
     for part in psutil.disk_partitions(all=True):
         fstype = part.fstype

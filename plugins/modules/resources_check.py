@@ -33,10 +33,11 @@ options:
     default: 3.0
   exclude_mounts:
     description:
-      - Mount points to ignore, as shell-style patterns.
+      - Extra mount points to ignore, as shell-style patterns. C(/proc), C(/sys), C(/run/user/*),
+        C(/snap/*) and C(/var/lib/docker/*) are always ignored.
     type: list
     elements: str
-    default: ['/proc', '/proc/*', '/sys', '/sys/*', '/run/user/*', '/snap/*', '/var/lib/docker/*']
+    default: []
   exclude_fstypes:
     description:
       - Extra filesystem types to ignore, besides the built-in pseudo and network filesystem types.

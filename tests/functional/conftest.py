@@ -25,7 +25,8 @@ def ansible_env(**extra):
     env.update({
         'ANSIBLE_CONFIG': os.path.join(REPO, 'ansible.cfg'),
         'ANSIBLE_COLLECTIONS_PATH': os.path.join(REPO, '.build', 'collections'),
-        'ANSIBLE_STDOUT_CALLBACK': 'ansible.builtin.json',
+        'ANSIBLE_CALLBACK_PLUGINS': os.path.join(REPO, 'tests', 'functional', 'callback_plugins'),
+        'ANSIBLE_STDOUT_CALLBACK': 'json_results',
         'ANSIBLE_NOCOLOR': '1',
         'ANSIBLE_DEPRECATION_WARNINGS': '0',
         'PATH': BIN + os.pathsep + env.get('PATH', ''),
@@ -41,13 +42,14 @@ class PlaybookRun(object):
         self.stderr = proc.stderr
         self.data = data
 
+    def tasks(self, host='localhost'):
+        """``[(task name, result)]`` of ``host`` in run order."""
+        return [(task['task']['name'], task['hosts'][host])
+                for play in self.data.get('plays', []) for task in play.get('tasks', [])
+                if host in task.get('hosts', {})]
+
     def task_results(self, host='localhost'):
-        results = []
-        for play in self.data.get('plays', []):
-            for task in play.get('tasks', []):
-                if host in task.get('hosts', {}):
-                    results.append(task['hosts'][host])
-        return results
+        return [result for _name, result in self.tasks(host)]
 
 
 def run_playbook(playbook, inventory=None, extra_vars=None, check=False, verbosity=0, env=None, timeout=600,

