@@ -50,6 +50,21 @@ EOF
 )
 read -r py core_ver py_ver pip_ver at_dir <<<"$info"
 venv_bin=$(dirname "$py")
+
+# ansible-test needs the cwd to end in ansible_collections/NS/NAME. Rebuild
+# the copy from scratch each run (cheap) so deleted files never linger.
+# .build and tests/output are excluded: .gitignore may not list them. Runs
+# before HOME changes so git still sees the user's git config.
+rm -rf "$coll"
+mkdir -p "$coll"
+git -C "$root" ls-files -co --exclude-standard -z -- . \
+    ':(exclude).build' ':(exclude)tests/output' |
+    while IFS= read -r -d '' f; do
+        # tracked files deleted in the work tree are still listed; skip them
+        if [[ -e $root/$f || -L $root/$f ]]; then printf '%s\0' "$f"; fi
+    done |
+    tar -C "$root" --null -T - -cf - | tar -C "$coll" -xf -
+
 # From here on HOME is the fake one, so pip, ansible-test, ansible-doc and
 # pylint caches never touch the real home.
 export HOME=$home
@@ -104,19 +119,6 @@ EOF
 if [[ ! -f $stamp || $(<"$stamp") != "$key" ]]; then
     prepare
 fi
-
-# ansible-test needs the cwd to end in ansible_collections/NS/NAME. Rebuild
-# the copy from scratch each run (cheap) so deleted files never linger.
-# .build and tests/output are excluded: .gitignore may not list them.
-rm -rf "$coll"
-mkdir -p "$coll"
-git -C "$root" ls-files -co --exclude-standard -z -- . \
-    ':(exclude).build' ':(exclude)tests/output' |
-    while IFS= read -r -d '' f; do
-        # tracked files deleted in the work tree are still listed; skip them
-        if [[ -e $root/$f || -L $root/$f ]]; then printf '%s\0' "$f"; fi
-    done |
-    tar -C "$root" --null -T - -cf - | tar -C "$coll" -xf -
 
 # Default (origin) mode: ansible-test runs from PYTHON's venv without
 # installing anything into it, and still builds one cached venv per sanity
