@@ -17,7 +17,7 @@ options:
         V(null) (disables that level).
       - The defaults come from the operations guide and are listed in the collection's
         C(docs/thresholds.md); an unknown name is rejected with the list of known names.
-      - In the audit role these come from the inventory variable C(tank_thresholds.<check>), so a
+      - In the audit role these come from the inventory variable C(audit_thresholds.<check>), so a
         site or group can override any of them.
     type: dict
     default: {}

@@ -50,7 +50,7 @@ def audit_host_result(checks):
     return {'status': worst_of(entry['status'] for entry in checks.values()), 'checks': checks}
 
 
-def audit_report(hostvars, hosts, generated_at, fact='tank_audit_host_result'):
+def audit_report(hostvars, hosts, generated_at, fact='audit_host_result'):
     """The audit report of ``hosts``; a host without a result counts as unreachable."""
     report_hosts = {}
     for host in hosts:

@@ -9,7 +9,7 @@
 
 Each entry is a warning/critical pair with a direction (``above``: higher is worse,
 ``below``: lower is worse), a unit and the guide section it comes from. Any entry can be
-overridden per host or group from inventory (``tank_thresholds``) and per task through a
+overridden per host or group from inventory (``audit_thresholds``) and per task through a
 module's ``thresholds`` option, e.g. ``{"filesystem_used_percent": {"warning": 85}}``.
 """
 

@@ -24,9 +24,9 @@ def test_module_failure_becomes_unknown_with_the_message():
 
 def test_report_counts_hosts_and_marks_missing_results_unreachable():
     hostvars = {
-        'web1': {'tank_audit_host_result': audit_host_result({'resources': {'status': 'ok', 'findings': [],
+        'web1': {'audit_host_result': audit_host_result({'resources': {'status': 'ok', 'findings': [],
                                                                             'metrics': {}}})},
-        'db1': {'tank_audit_host_result': audit_host_result({'resources': {'status': 'warning',
+        'db1': {'audit_host_result': audit_host_result({'resources': {'status': 'warning',
                                                                            'findings': [FINDING], 'metrics': {}}})},
         'gone': {},
     }
