@@ -21,7 +21,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export PATH := $(CURDIR)/$(BIN):$(CURDIR)/$(BUILD)/node/node_modules/.bin:$(PATH)
 
-.PHONY: help audit test prepare prepare-test system-deps unit functional sanity lint changelog-lint build bench clean
+.PHONY: thresholds-doc help audit test prepare prepare-test system-deps unit functional sanity lint changelog-lint build bench clean
 
 help:
 	@echo "make audit   - audit this machine (inventories/local); report in reports/"
@@ -70,6 +70,9 @@ lint: prepare-test
 
 changelog-lint: prepare-test
 	$(BIN)/antsibull-changelog lint
+
+thresholds-doc: prepare
+	$(BIN)/python tests/tools/thresholds_doc.py
 
 build: prepare
 	$(BIN)/ansible-galaxy collection build --force --output-path $(BUILD)/dist

@@ -62,3 +62,13 @@ def test_bad_overrides_are_rejected_with_clear_words(overrides, words):
     with pytest.raises(ThresholdError) as err:
         resolve('resources', overrides)
     assert words in str(err.value)
+
+
+def test_thresholds_doc_matches_the_table():
+    import os
+    import subprocess
+    import sys
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
+    proc = subprocess.run([sys.executable, os.path.join(repo, 'tests', 'tools', 'thresholds_doc.py'), '--check'],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
