@@ -37,6 +37,12 @@ DEFAULTS = {
         'filesystem_used_percent': _t(80, 90, ABOVE, '%', 'guide §7, §9: disk 80% or more'),
         'filesystem_inodes_used_percent': _t(80, 90, ABOVE, '%', 'guide §7, §9: disk 80% or more (inodes)'),
     },
+    'oracle': {
+        # guide §6: connectivity; 1 s / 5 s like check_oracle_health's connection-time defaults.
+        'connect_seconds': _t(1, 5, ABOVE, 's', 'guide §6: Oracle connectivity (connection time)'),
+        'query_seconds': _t(1, 5, ABOVE, 's', 'guide §6: Oracle connectivity (trivial query time)'),
+        'password_expiry_days': _t(14, 3, BELOW, 'days', 'guide §6: account problems (ORA-28001 expiry)'),
+    },
 }
 
 
