@@ -43,6 +43,24 @@ DEFAULTS = {
         'query_seconds': _t(1, 5, ABOVE, 's', 'guide §6: Oracle connectivity (trivial query time)'),
         'password_expiry_days': _t(14, 3, BELOW, 'days', 'guide §6: account problems (ORA-28001 expiry)'),
     },
+    'logsdb': {
+        # guide §5: AUTO_RUN_LOG must show a normal run pattern (values in expected run intervals).
+        'autorun_missed_intervals': _t(2, 3, ABOVE, 'intervals', 'guide §5: AUTO_RUN_LOG normal run pattern'),
+        'autorun_failed_runs': _t(1, 3, ABOVE, 'runs', 'guide §5: AUTO_RUN_LOG normal run pattern'),
+        'autorun_stuck_runs': _t(None, 1, ABOVE, 'runs', 'guide §5, §13.6: worker stuck'),
+        'autorun_max_gap_intervals': _t(2, None, ABOVE, 'intervals', 'guide §5: AUTO_RUN_LOG run interval'),
+        'autorun_min_gap_ratio': _t(0.5, None, BELOW, 'intervals', 'guide §5: AUTO_RUN_LOG run interval'),
+        # guide §11: a sudden rise of FAIL; judged only on min_volume sends and a rise over the baseline.
+        'send_fail_percent': _t(5, 20, ABOVE, '%', 'guide §11: sudden rise of FAIL in the send log'),
+        # guide §7, §11: NOT_FOUND rising -> NAS; INVALID rising -> damaged file or batch error.
+        'attachment_not_found_percent': _t(2, 10, ABOVE, '%', 'guide §11: NOT_FOUND rising (NAS problem)'),
+        'attachment_invalid_percent': _t(2, 10, ABOVE, '%', 'guide §11: INVALID rising (damaged file, batch)'),
+        'attachment_duplicated_percent': _t(5, 20, ABOVE, '%', 'guide §7: ATTACHMENT_LOG DUPLICATED'),
+        # guide §11: repeats in one MODULE -> that area is failing (errors per module in the window).
+        'system_errors_per_module': _t(5, 20, ABOVE, 'errors', 'guide §11: repeats in one MODULE'),
+        # guide §13.2: template errors -> check TEMPLATE_LOG.
+        'template_errors': _t(1, 10, ABOVE, 'errors', 'guide §13.2: template error'),
+    },
 }
 
 
