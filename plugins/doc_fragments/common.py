@@ -12,9 +12,9 @@ class ModuleDocFragment(object):
 options:
   thresholds:
     description:
-      - Overrides of this check's default thresholds, as a mapping of threshold name to
+      - "Overrides of this check's default thresholds, as a mapping of threshold name to
         C({warning: N, critical: N}). Either level may be omitted (keeps the default) or set to
-        V(null) (disables that level).
+        V(null) (disables that level)."
       - The defaults come from the operations guide and are listed in the collection's
         C(docs/thresholds.md); an unknown name is rejected with the list of known names.
       - In the audit role these come from the inventory variable C(audit_thresholds.<check>), so a
