@@ -42,7 +42,7 @@ attributes:
     support: none
     description: Nothing is changed, so there is no diff.
 notes:
-  - The check never changes the host; RV(changed) is always V(false).
+  - The check never changes the host; C(changed) is always V(false).
   - Statuses are V(ok), V(warning), V(unknown) (the check could not decide, with the reason) and
     V(critical); the module's RV(status) is the worst status of its RV(findings).
 '''
