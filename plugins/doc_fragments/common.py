@@ -12,9 +12,9 @@ class ModuleDocFragment(object):
 options:
   thresholds:
     description:
-      - Overrides of this check's default thresholds, as a mapping of threshold name to
+      - "Overrides of this check's default thresholds, as a mapping of threshold name to
         C({warning: N, critical: N}). Either level may be omitted (keeps the default) or set to
-        V(null) (disables that level).
+        V(null) (disables that level)."
       - The defaults come from the operations guide and are listed in the collection's
         C(docs/thresholds.md); an unknown name is rejected with the list of known names.
       - In the audit role these come from the inventory variable C(audit_thresholds.<check>), so a
@@ -42,7 +42,7 @@ attributes:
     support: none
     description: Nothing is changed, so there is no diff.
 notes:
-  - The check never changes the host; RV(changed) is always V(false).
+  - The check never changes the host; C(changed) is always V(false).
   - Statuses are V(ok), V(warning), V(unknown) (the check could not decide, with the reason) and
     V(critical); the module's RV(status) is the worst status of its RV(findings).
 '''

@@ -157,7 +157,6 @@ class CheckModule(object):
             # Visible with -vvv; kept out of the result itself.
             module.debug(exception)
         if should_fail(data['status'], params['fail_on']):
-            module.fail_json(msg='The %s check reported %s (fail_on=%s).' % (self.check, data['status'],
-                                                                          params['fail_on']),
-                             changed=False, **data)
+            message = 'The %s check reported %s (fail_on=%s).' % (self.check, data['status'], params['fail_on'])
+            module.fail_json(msg=message, changed=False, **data)
         module.exit_json(changed=False, **data)

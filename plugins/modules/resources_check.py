@@ -19,7 +19,7 @@ description:
     filesystems (NFS, CIFS, ...) are left to M(tank.monitoring.storage_check), which bounds them against hangs.
   - Each breach is a finding with the guide's remedy; nothing on the host is changed.
 author:
-  - tank.monitoring contributors
+  - Tank Monitoring Team (@tank-monitoring)
 requirements:
   - psutil (on the managed host)
 extends_documentation_fragment:

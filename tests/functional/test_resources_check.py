@@ -22,7 +22,7 @@ def findings_for(result, finding_id, subject=None):
 
 
 def test_idle_host_has_no_cpu_memory_or_load_finding(run_module):
-    result, _ = run_module(MODULE, {'cpu_sample_seconds': 1})
+    result, _run = run_module(MODULE, {'cpu_sample_seconds': 1})
     assert result['changed'] is False
     assert not result.get('failed')
     ids = {f['id'] for f in result['findings']}
@@ -36,7 +36,7 @@ def test_filesystems_at_85_and_95_percent_are_warning_and_critical(run_module, t
     fill(healthy, 10)
     fill(warn, 85)
     fill(crit, 95)
-    result, _ = run_module(MODULE, {'cpu_sample_seconds': 0})
+    result, _run = run_module(MODULE, {'cpu_sample_seconds': 0})
     assert result['status'] == 'critical'
     assert findings_for(result, 'resources.filesystem.used', str(healthy)) == []
     (w,) = findings_for(result, 'resources.filesystem.used', str(warn))
@@ -52,8 +52,8 @@ def test_filesystems_at_85_and_95_percent_are_warning_and_critical(run_module, t
 def test_threshold_override_from_the_task(run_module, tmpfs):
     warn = tmpfs('override')
     fill(warn, 85)
-    result, _ = run_module(MODULE, {'cpu_sample_seconds': 0,
-                                    'thresholds': {'filesystem_used_percent': {'warning': 88, 'critical': 97}}})
+    result, _run = run_module(MODULE, {'cpu_sample_seconds': 0,
+                                       'thresholds': {'filesystem_used_percent': {'warning': 88, 'critical': 97}}})
     assert findings_for(result, 'resources.filesystem.used', str(warn)) == []
 
 
@@ -67,7 +67,7 @@ def test_exhausted_inodes_are_critical(run_module, tmp_path):
                 (path / ('f%d' % i)).write_bytes(b'')
             except OSError:
                 break
-        result, _ = run_module(MODULE, {'cpu_sample_seconds': 0})
+        result, _run = run_module(MODULE, {'cpu_sample_seconds': 0})
         (finding,) = findings_for(result, 'resources.filesystem.inodes', str(path))
         assert finding['status'] == 'critical'
         assert finding['value'] >= 90
@@ -79,7 +79,7 @@ def test_exhausted_inodes_are_critical(run_module, tmp_path):
 def test_pseudo_filesystems_and_excluded_mounts_are_ignored(run_module, tmpfs):
     ignored = tmpfs('ignored')
     fill(ignored, 95)
-    result, _ = run_module(MODULE, {'cpu_sample_seconds': 0, 'exclude_mounts': [str(ignored)]})
+    result, _run = run_module(MODULE, {'cpu_sample_seconds': 0, 'exclude_mounts': [str(ignored)]})
     mounts = set(result['metrics']['filesystem_used_percent'])
     assert str(ignored) not in mounts
     assert not any(m == '/proc' or m.startswith('/sys') or m.startswith('/dev/pts') for m in mounts)
@@ -87,7 +87,7 @@ def test_pseudo_filesystems_and_excluded_mounts_are_ignored(run_module, tmpfs):
 
 @pytest.fixture
 def cpu_burners():
-    burners = [subprocess.Popen([sys.executable, '-c', 'while True: pass']) for _ in range(os.cpu_count() or 1)]
+    burners = [subprocess.Popen([sys.executable, '-c', 'while True: pass']) for _core in range(os.cpu_count() or 1)]
     time.sleep(0.5)
     yield burners
     for proc in burners:
@@ -96,8 +96,8 @@ def cpu_burners():
 
 
 def test_sustained_cpu_load_is_reported_with_the_guide_remedy(run_module, cpu_burners):
-    result, _ = run_module(MODULE, {'cpu_sample_seconds': 2,
-                                    'thresholds': {'cpu_busy_percent': {'warning': 50, 'critical': 70}}})
+    result, _run = run_module(MODULE, {'cpu_sample_seconds': 2,
+                                       'thresholds': {'cpu_busy_percent': {'warning': 50, 'critical': 70}}})
     (finding,) = findings_for(result, 'resources.cpu.busy')
     assert finding['status'] == 'critical'
     assert finding['value'] >= 70
@@ -107,7 +107,7 @@ def test_sustained_cpu_load_is_reported_with_the_guide_remedy(run_module, cpu_bu
 
 def test_fail_on_fails_the_task_but_keeps_the_findings(run_module, tmpfs):
     fill(tmpfs('failon'), 85)
-    result, _ = run_module(MODULE, {'cpu_sample_seconds': 0, 'fail_on': 'warning'})
+    result, _run = run_module(MODULE, {'cpu_sample_seconds': 0, 'fail_on': 'warning'})
     assert result['failed'] is True
     assert 'fail_on=warning' in result['msg']
     assert findings_for(result, 'resources.filesystem.used')
@@ -127,7 +127,7 @@ def test_bad_input_is_a_clear_message_not_a_traceback(run_module, args, words):
 
 
 def test_check_mode_gives_the_same_read_only_result(run_module):
-    result, _ = run_module(MODULE, {'cpu_sample_seconds': 0}, check=True)
+    result, _run = run_module(MODULE, {'cpu_sample_seconds': 0}, check=True)
     assert result['changed'] is False
     assert 'metrics' in result and result['status'] in ('ok', 'warning', 'critical', 'unknown')
 
@@ -135,8 +135,8 @@ def test_check_mode_gives_the_same_read_only_result(run_module):
 def test_missing_psutil_is_unknown_with_install_hint(run_module, tmp_path):
     venv = tmp_path / 'bare'
     subprocess.run([sys.executable, '-m', 'venv', '--without-pip', str(venv)], check=True)
-    result, _ = run_module(MODULE, {'cpu_sample_seconds': 0},
-                           task_extra={'vars': {'ansible_python_interpreter': str(venv / 'bin' / 'python')}})
+    result, _run = run_module(MODULE, {'cpu_sample_seconds': 0},
+                              task_extra={'vars': {'ansible_python_interpreter': str(venv / 'bin' / 'python')}})
     assert not result.get('failed')
     assert result['status'] == 'unknown'
     (finding,) = result['findings']
@@ -184,3 +184,21 @@ def test_audit_fail_on_fails_the_host_after_writing_the_report(tmp_path, tmpfs):
                                    'audit_resources_cpu_sample_seconds': 0})
     assert run.rc != 0
     assert json.loads((report_dir / 'audit.json').read_text())['hosts']['localhost']['status'] == 'critical'
+
+
+def test_module_defaults_action_group_sets_options_for_every_check(tmp_path, tmpfs):
+    from conftest import run_playbook
+
+    full = tmpfs('group')
+    fill(full, 85)
+    play = [{'name': 'group defaults', 'hosts': 'localhost', 'gather_facts': False,
+             'module_defaults': {'group/tank.monitoring.all': {
+                 'cpu_sample_seconds': 0, 'thresholds': {'filesystem_used_percent': {'warning': 50}}}},
+             'tasks': [{'name': 'check', 'tank.monitoring.resources_check': {}, 'register': 'r'}]}]
+    path = tmp_path / 'play.yml'
+    path.write_text(json.dumps(play))
+    run = run_playbook(str(path))
+    (result,) = run.task_results()
+    assert 'cpu_busy_percent' not in result['metrics']
+    (finding,) = findings_for(result, 'resources.filesystem.used', str(full))
+    assert finding['threshold']['warning'] == 50

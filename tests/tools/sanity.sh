@@ -64,6 +64,10 @@ git -C "$root" ls-files -co --exclude-standard -z -- . \
         if [[ -e $root/$f || -L $root/$f ]]; then printf '%s\0' "$f"; fi
     done |
     tar -C "$root" --null -T - -cf - | tar -C "$coll" -xf -
+# ansible-test lists files with git when it finds a .git in the collection
+# dir or any parent; the repo's own .git ignores .build/ and would hide every
+# file, so give the copy an empty repo of its own (untracked files count).
+git -C "$coll" -c init.defaultBranch=sanity init -q
 
 # From here on HOME is the fake one, so pip, ansible-test, ansible-doc and
 # pylint caches never touch the real home.

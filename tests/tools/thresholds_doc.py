@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Render docs/thresholds.md from the one threshold table (``--check`` fails when it is stale)."""
 
 from __future__ import annotations

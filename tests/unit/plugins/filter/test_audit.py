@@ -24,10 +24,10 @@ def test_module_failure_becomes_unknown_with_the_message():
 
 def test_report_counts_hosts_and_marks_missing_results_unreachable():
     hostvars = {
-        'web1': {'audit_host_result': audit_host_result({'resources': {'status': 'ok', 'findings': [],
-                                                                            'metrics': {}}})},
-        'db1': {'audit_host_result': audit_host_result({'resources': {'status': 'warning',
-                                                                           'findings': [FINDING], 'metrics': {}}})},
+        'web1': {'audit_host_result': audit_host_result(
+            {'resources': {'status': 'ok', 'findings': [], 'metrics': {}}})},
+        'db1': {'audit_host_result': audit_host_result(
+            {'resources': {'status': 'warning', 'findings': [FINDING], 'metrics': {}}})},
         'gone': {},
     }
     report = audit_report(hostvars, ['web1', 'db1', 'gone'], '2026-11-26T00:00:00Z')
