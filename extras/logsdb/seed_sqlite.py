@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026, tank.monitoring contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
@@ -11,7 +10,7 @@ NOT_FOUND / INVALID / DUPLICATED, template renders, and a few system errors spre
 Everything is deterministic (no randomness), so a healthy database gives no finding whenever
 the check runs within the last run's interval.
 
-    seed_sqlite.py /tmp/logs.db --days 3 --fault fail-spike
+    python3 extras/logsdb/seed_sqlite.py /tmp/logs.db --days 3 --fault fail-spike
 
 Faults (each one is a condition logsdb_check must report; several may be given):
   no-runs           no automation run for more than 3 intervals
@@ -173,7 +172,7 @@ def build(path, days=3, faults=(), now=None, interval_minutes=60):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('path', help='SQLite file to create (replaced if it exists)')
     parser.add_argument('--days', type=float, default=3, help='days of history (default 3)')
     parser.add_argument('--interval-minutes', type=int, default=60, help='automation interval (default 60)')
@@ -183,8 +182,8 @@ def main(argv=None):
     now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None) if args.utc else datetime.datetime.now()
     build(args.path, days=args.days, faults=args.fault, now=now.replace(microsecond=0),
           interval_minutes=args.interval_minutes)
-    print('Logs DB written to %s (%s days%s)' % (args.path, args.days,
-                                               ', faults: ' + ', '.join(args.fault) if args.fault else ''))
+    faults = ', faults: ' + ', '.join(args.fault) if args.fault else ''
+    print('Logs DB written to %s (%s days%s)' % (args.path, args.days, faults))
 
 
 if __name__ == '__main__':

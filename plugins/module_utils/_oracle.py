@@ -171,9 +171,8 @@ def run(params, result, deadline):
                 return
             result.metric('available', 0)
             finding_id, status = failure_finding(failure)
-            result.add(finding_id, status, _failure_message('Cannot connect to Oracle at %s' % target, failure,
-                                                           connect_budget),
-                       subject=target, value=failure.code)
+            message = _failure_message('Cannot connect to Oracle at %s' % target, failure, connect_budget)
+            result.add(finding_id, status, message, subject=target, value=failure.code)
             return
         connect_seconds = round(time.monotonic() - started, 3)
         result.metric('available', 1)

@@ -31,7 +31,7 @@ description:
     indexes serve; counting happens in the database and nothing is written (no DDL or DML).
   - The Logs DB describes a site, not a host; in the audit role it runs for the hosts of group C(tank_site).
 author:
-  - tank.monitoring contributors
+  - Tank Monitoring Team (@tank-monitoring)
 extends_documentation_fragment:
   - tank.monitoring.common
   - tank.monitoring.oracle_connection

@@ -29,7 +29,7 @@ description:
   - The Oracle database describes a site, not a host; in the audit role it runs for the hosts of group
     C(tank_site).
 author:
-  - tank.monitoring contributors
+  - Tank Monitoring Team (@tank-monitoring)
 extends_documentation_fragment:
   - tank.monitoring.common
   - tank.monitoring.oracle_connection

@@ -47,7 +47,7 @@ class LoopbackServer(object):
         self.sock.settimeout(0.2)
         while not self._stop.is_set():
             try:
-                client, _ = self.sock.accept()
+                client, _address = self.sock.accept()
             except socket.timeout:
                 continue
             except OSError:

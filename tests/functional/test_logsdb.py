@@ -39,7 +39,7 @@ def assert_only(result, finding_id, status):
 def test_healthy_history_gives_no_finding(run_module, tmp_path):
     path = build_logsdb(tmp_path / 'logs.db')
     before = file_digest(path)
-    result, _ = run_module(MODULE, {'database': sqlite_url(path)})
+    result, _run = run_module(MODULE, {'database': sqlite_url(path)})
     assert result['status'] == 'ok', result['findings']
     assert result['findings'] == []
     assert result['metrics']['queries'] == 5  # one aggregate query per table
@@ -62,14 +62,14 @@ def test_healthy_history_gives_no_finding(run_module, tmp_path):
 ])
 def test_each_seeded_fault_is_reported(run_module, tmp_path, fault, finding_id, status, subject):
     path = build_logsdb(tmp_path / 'logs.db', faults=[fault])
-    result, _ = run_module(MODULE, {'database': sqlite_url(path)})
+    result, _run = run_module(MODULE, {'database': sqlite_url(path)})
     finding = assert_only(result, finding_id, status)
     assert finding['subject'] == subject
 
 
 def test_no_run_for_three_intervals_is_critical(run_module, tmp_path):
     path = build_logsdb(tmp_path / 'logs.db', faults=['no-runs'])
-    result, _ = run_module(MODULE, {'database': sqlite_url(path)})
+    result, _run = run_module(MODULE, {'database': sqlite_url(path)})
     finding = assert_only(result, 'logsdb.auto_run.missed', 'critical')
     assert finding['value'] >= 3
     assert finding['threshold']['name'] == 'autorun_missed_intervals'
@@ -77,7 +77,7 @@ def test_no_run_for_three_intervals_is_critical(run_module, tmp_path):
 
 def test_system_error_sample_is_sanitized(run_module, tmp_path):
     path = build_logsdb(tmp_path / 'logs.db', faults=['dbio-errors'])
-    result, _ = run_module(MODULE, {'database': sqlite_url(path)})
+    result, _run = run_module(MODULE, {'database': sqlite_url(path)})
     finding = assert_only(result, 'logsdb.system_error.dbio', 'critical')
     assert 'ORA-12514' in finding['message']
     assert 'Hunter2-Secret' not in str(result)
@@ -87,7 +87,7 @@ def test_system_error_sample_is_sanitized(run_module, tmp_path):
 
 def test_a_few_failures_on_a_quiet_night_are_no_alarm(run_module, tmp_path):
     path = build_logsdb(tmp_path / 'logs.db', faults=['quiet-night'])
-    result, _ = run_module(MODULE, {'database': sqlite_url(path)})
+    result, _run = run_module(MODULE, {'database': sqlite_url(path)})
     assert result['status'] == 'ok', result['findings']
     assert result['metrics']['sends_window'] == 5
     assert result['metrics']['sends_failed_window'] == 3
@@ -95,7 +95,7 @@ def test_a_few_failures_on_a_quiet_night_are_no_alarm(run_module, tmp_path):
 
 def test_site_specific_names_are_used(run_module, tmp_path):
     path = build_logsdb(tmp_path / 'logs.db', faults=['fail-spike'])
-    result, _ = run_module(MODULE, {'database': sqlite_url(path), 'email_send_log': {'failed_statuses': ['BOUNCED']},
+    result, _run = run_module(MODULE, {'database': sqlite_url(path), 'email_send_log': {'failed_statuses': ['BOUNCED']},
                                     'template_log': {'enabled': False}})
     assert result['status'] == 'ok', result['findings']  # FAIL is not a failure status at this site
     assert result['metrics']['queries'] == 4
@@ -103,7 +103,7 @@ def test_site_specific_names_are_used(run_module, tmp_path):
 
 def test_missing_table_is_unknown_and_the_others_still_run(run_module, tmp_path):
     path = build_logsdb(tmp_path / 'logs.db', faults=['template-errors'])
-    result, _ = run_module(MODULE, {'database': sqlite_url(path), 'auto_run_log': {'table': 'NO_SUCH_TABLE'}})
+    result, _run = run_module(MODULE, {'database': sqlite_url(path), 'auto_run_log': {'table': 'NO_SUCH_TABLE'}})
     ids = sorted(f['id'] for f in result['findings'])
     assert ids == ['logsdb.query.failed', 'logsdb.template.errors']
     failed = [f for f in result['findings'] if f['id'] == 'logsdb.query.failed'][0]
@@ -112,7 +112,7 @@ def test_missing_table_is_unknown_and_the_others_still_run(run_module, tmp_path)
 
 
 def test_missing_database_file_is_unknown(run_module, tmp_path):
-    result, _ = run_module(MODULE, {'database': sqlite_url(tmp_path / 'absent.db')})
+    result, _run = run_module(MODULE, {'database': sqlite_url(tmp_path / 'absent.db')})
     finding = assert_only(result, 'logsdb.database.unavailable', 'unknown')
     assert not (tmp_path / 'absent.db').exists()  # read-only open never creates the file
     assert finding['reason'] == 'error'
@@ -120,7 +120,7 @@ def test_missing_database_file_is_unknown(run_module, tmp_path):
 
 def test_sql_injection_through_names_is_refused(run_module, tmp_path):
     path = build_logsdb(tmp_path / 'logs.db')
-    result, _ = run_module(MODULE, {'database': sqlite_url(path),
+    result, _run = run_module(MODULE, {'database': sqlite_url(path),
                                     'email_send_log': {'table': 'EMAIL_SEND_LOG; DROP TABLE AUTO_RUN_LOG'}})
     assert result['failed'] is True
     assert 'plain SQL identifier' in result['msg']

@@ -39,7 +39,7 @@ def only_finding(result, finding_id, status='critical'):
 
 def test_closed_port_is_refused(run_module):
     port = closed_port()
-    result, _ = run_module(MODULE, args(port))
+    result, _run = run_module(MODULE, args(port))
     finding = only_finding(result, 'oracle.connect.refused')
     assert finding['subject'] == '127.0.0.1:%d/TANKPDB' % port
     assert result['metrics']['available'] == 0
@@ -47,7 +47,7 @@ def test_closed_port_is_refused(run_module):
 
 def test_silent_server_times_out_within_the_connect_timeout(run_module):
     with loopback_server(silent_handler) as server:
-        result, _ = run_module(MODULE, args(server.port, connect_timeout=2))
+        result, _run = run_module(MODULE, args(server.port, connect_timeout=2))
     finding = only_finding(result, 'oracle.connect.timeout')
     assert 'no answer within 2 s' in finding['message']
     assert result['duration_seconds'] <= 2 + 1
@@ -55,14 +55,14 @@ def test_silent_server_times_out_within_the_connect_timeout(run_module):
 
 def test_silent_server_is_bounded_by_the_check_timeout(run_module):
     with loopback_server(silent_handler) as server:
-        result, _ = run_module(MODULE, args(server.port, connect_timeout=30, timeout=3))
+        result, _run = run_module(MODULE, args(server.port, connect_timeout=30, timeout=3))
     only_finding(result, 'oracle.connect.timeout')
     assert result['duration_seconds'] <= 3 + 1
 
 
 def test_server_closing_at_once_is_a_reset(run_module):
     with loopback_server(closing_handler) as server:
-        result, _ = run_module(MODULE, args(server.port))
+        result, _run = run_module(MODULE, args(server.port))
     finding = only_finding(result, 'oracle.connect.reset')
     assert finding['value'] == 'DPY-4011'
 
@@ -70,7 +70,7 @@ def test_server_closing_at_once_is_a_reset(run_module):
 def test_unknown_service_is_ora_12514(run_module):
     # Stand-in for an Oracle listener: answers TNS REFUSE (ERR=12514).
     with loopback_server(listener_refusing(12514)) as server:
-        result, _ = run_module(MODULE, args(server.port))
+        result, _run = run_module(MODULE, args(server.port))
     finding = only_finding(result, 'oracle.listener.service_unknown')
     assert finding['value'] == 'ORA-12514'
     assert 'TANKPDB' in finding['message']
@@ -80,7 +80,7 @@ def test_unknown_service_is_ora_12514(run_module):
 def test_unknown_sid_is_ora_12505(run_module):
     # Stand-in for an Oracle listener: answers TNS REFUSE (ERR=12505).
     with loopback_server(listener_refusing(12505)) as server:
-        result, _ = run_module(MODULE, args(server.port, service_name=None, sid='TANK'))
+        result, _run = run_module(MODULE, args(server.port, service_name=None, sid='TANK'))
     finding = only_finding(result, 'oracle.listener.sid_unknown')
     assert finding['value'] == 'ORA-12505'
     assert finding['subject'] == '127.0.0.1:%d (SID TANK)' % server.port
@@ -89,30 +89,30 @@ def test_unknown_sid_is_ora_12505(run_module):
 def test_other_listener_refusal(run_module):
     # Stand-in for an Oracle listener: ORA-12520, no handler available.
     with loopback_server(listener_refusing(12520)) as server:
-        result, _ = run_module(MODULE, args(server.port))
+        result, _run = run_module(MODULE, args(server.port))
     assert only_finding(result, 'oracle.listener.refused')['value'] == 'ORA-12520'
 
 
 def test_listener_mode_needs_no_credentials_and_names_the_failure(run_module):
     with loopback_server(listener_refusing(12514)) as server:
-        result, _ = run_module(MODULE, {'dsn': '127.0.0.1:%d/TANKPDB' % server.port, 'mode': 'listener'})
+        result, _run = run_module(MODULE, {'dsn': '127.0.0.1:%d/TANKPDB' % server.port, 'mode': 'listener'})
     only_finding(result, 'oracle.listener.service_unknown')
 
 
 def test_unresolvable_host(run_module):
-    result, _ = run_module(MODULE, args(1521, host='no-such-host.invalid'))
+    result, _run = run_module(MODULE, args(1521, host='no-such-host.invalid'))
     only_finding(result, 'oracle.connect.name_resolution')
 
 
 def test_missing_credentials_fail_the_task_clearly(run_module):
-    result, _ = run_module(MODULE, {'host': '127.0.0.1', 'service_name': 'TANKPDB'})
+    result, _run = run_module(MODULE, {'host': '127.0.0.1', 'service_name': 'TANKPDB'})
     assert result['failed'] is True
     assert 'user and password are required' in result['msg']
     assert 'Traceback' not in str(result)
 
 
 def test_fail_on_critical_fails_the_task(run_module):
-    result, _ = run_module(MODULE, args(closed_port(), fail_on='critical'))
+    result, _run = run_module(MODULE, args(closed_port(), fail_on='critical'))
     assert result['failed'] is True
     assert result['findings'][0]['id'] == 'oracle.connect.refused'
 
@@ -137,5 +137,5 @@ def test_password_is_hidden_in_input_errors_at_vvvv(run_module):
 
 
 def test_check_mode_runs_unchanged(run_module):
-    result, _ = run_module(MODULE, args(closed_port()), check=True)
+    result, _run = run_module(MODULE, args(closed_port()), check=True)
     only_finding(result, 'oracle.connect.refused')
