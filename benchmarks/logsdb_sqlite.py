@@ -62,7 +62,7 @@ def build(path):
 def time_check(path):
     params = {'database': 'sqlite:///' + path, 'query_timeout': 120.0}
     durations, send_query, result = [], [], None
-    for _ in range(RUNS):
+    for _attempt in range(RUNS):
         started = time.perf_counter()
         result = run_check('logsdb', _logsdb.run, params, _logsdb.CATALOGUE, {}, 300.0)
         durations.append(time.perf_counter() - started)

@@ -211,14 +211,17 @@ def auto_run_query(dialect, table):
     start, end, run_id = table['start_column'], table['end_column'], table['run_id_column']
     stuck = 'R.%s IS NULL AND R.%s < :stuck_before' % (end, start)
     gap = dialect.seconds_between(start, 'LAG(%s) OVER (ORDER BY %s)' % (start, start))
-    sql = ('SELECT COUNT(*) AS RUNS, '
+    # L (one row: the age of the last start, before the history too) left-joined with the runs
+    # of the history, so the aggregate has a row even when no run is in the history.
+    sql = ('SELECT COUNT(R.{start}) AS RUNS, '
            'SUM(CASE WHEN {failed} THEN 1 ELSE 0 END) AS FAILED_RUNS, '
            'SUM(CASE WHEN {stuck} THEN 1 ELSE 0 END) AS STUCK_RUNS, '
            'MIN(CASE WHEN {stuck} THEN R.{run_id} END) AS STUCK_RUN_ID, '
            'MAX(R.GAP_SECONDS) AS MAX_GAP_SECONDS, MIN(R.GAP_SECONDS) AS MIN_GAP_SECONDS, '
-           '(SELECT {age} FROM {name} WHERE {start} < :as_of) AS LAST_RUN_AGE_SECONDS '
-           'FROM (SELECT {run_id}, {status}, {start}, {end}, {gap} AS GAP_SECONDS FROM {name} '
-           'WHERE {start} >= :since AND {start} < :as_of) R').format(
+           'MAX(L.LAST_RUN_AGE_SECONDS) AS LAST_RUN_AGE_SECONDS '
+           'FROM (SELECT {age} AS LAST_RUN_AGE_SECONDS FROM {name} WHERE {start} < :as_of) L '
+           'LEFT JOIN (SELECT {run_id}, {status}, {start}, {end}, {gap} AS GAP_SECONDS FROM {name} '
+           'WHERE {start} >= :since AND {start} < :as_of) R ON 1 = 1').format(
         failed=failed, stuck=stuck, run_id=run_id, start=start, end=end, gap=gap, name=table['table'],
         status=table['status_column'], age=dialect.seconds_between(':as_of', 'MAX(%s)' % start))
     return sql, binds
@@ -295,7 +298,7 @@ def table_settings(params):
     tables = {}
     for key in TABLE_ORDER:
         merged = dict(DEFAULT_TABLES[key])
-        merged.update(dict((k, v) for k, v in (params.get(key) or {}).items() if v is not None or k.endswith('_column')))
+        merged.update(params.get(key) or {})
         unknown = sorted(set(merged) - set(DEFAULT_TABLES[key]))
         if unknown:
             raise CheckInputError('%s: unknown option(s) %s' % (key, ', '.join(unknown)))
@@ -342,6 +345,10 @@ class SqliteBackend(object):
         # Interrupt a query that runs past its deadline (checked every 10,000 VM steps).
         self.connection.set_progress_handler(self._interrupt, 10000)
 
+    @property
+    def errors(self):
+        return (sqlite3.Error,)
+
     def _interrupt(self):
         return 1 if self._query_deadline is not None and time.monotonic() > self._query_deadline else 0
 
@@ -373,6 +380,10 @@ class OracleBackend(object):
     @property
     def queries(self):
         return self.session.queries
+
+    @property
+    def errors(self):
+        return (conn.oracledb.Error, OSError, conn.asyncio.TimeoutError)
 
     def fetchall(self, sql, binds, timeout):
         return self.session.fetchall(sql, binds, timeout)
@@ -460,9 +471,9 @@ def _query(context, table, builder, extra_binds):
     timeout = max(0.1, min(context['query_timeout'], context['deadline'].remaining() - 0.5))
     try:
         rows = backend.fetchall(sql, binds, timeout)
-    except Exception as exc:  # pylint: disable=broad-except
-        # Any database error of one table (missing table or column, timeout) leaves the others to run.
-        if backend.is_timeout(exc) or isinstance(exc, conn.asyncio.TimeoutError):
+    except backend.errors as exc:
+        # A database error of one table (missing table or column, timeout) leaves the others to run.
+        if backend.is_timeout(exc):
             context['result'].unknown('query.timeout', 'The query on %s did not finish within %s s.'
                                       % (name, _num(timeout)), subject=name, reason='timeout')
         else:

@@ -95,8 +95,9 @@ def test_a_few_failures_on_a_quiet_night_are_no_alarm(run_module, tmp_path):
 
 def test_site_specific_names_are_used(run_module, tmp_path):
     path = build_logsdb(tmp_path / 'logs.db', faults=['fail-spike'])
-    result, _run = run_module(MODULE, {'database': sqlite_url(path), 'email_send_log': {'failed_statuses': ['BOUNCED']},
-                                    'template_log': {'enabled': False}})
+    options = {'database': sqlite_url(path), 'email_send_log': {'failed_statuses': ['BOUNCED']},
+               'template_log': {'enabled': False}}
+    result, _run = run_module(MODULE, options)
     assert result['status'] == 'ok', result['findings']  # FAIL is not a failure status at this site
     assert result['metrics']['queries'] == 4
 
@@ -120,8 +121,8 @@ def test_missing_database_file_is_unknown(run_module, tmp_path):
 
 def test_sql_injection_through_names_is_refused(run_module, tmp_path):
     path = build_logsdb(tmp_path / 'logs.db')
-    result, _run = run_module(MODULE, {'database': sqlite_url(path),
-                                    'email_send_log': {'table': 'EMAIL_SEND_LOG; DROP TABLE AUTO_RUN_LOG'}})
+    options = {'database': sqlite_url(path), 'email_send_log': {'table': 'EMAIL_SEND_LOG; DROP TABLE AUTO_RUN_LOG'}}
+    result, _run = run_module(MODULE, options)
     assert result['failed'] is True
     assert 'plain SQL identifier' in result['msg']
 

@@ -187,3 +187,38 @@ def test_thresholds_block_and_catalogue_are_complete():
     for module in _logsdb.KNOWN_MODULES:
         assert 'system_error.%s' % module.lower() in _logsdb.CATALOGUE
     assert "check whether the NAS path changed" in _logsdb.CATALOGUE['attachment.not_found'].remedy
+
+
+def run_on(path, **options):
+    from ansible_collections.tank.monitoring.plugins.module_utils._runner import run_check
+    params = dict(database='sqlite:///' + path, query_timeout=5.0)
+    params.update(options)
+    return run_check('logsdb', _logsdb.run, params, _logsdb.CATALOGUE, {}, 10.0)
+
+
+def test_empty_logs_db_reports_that_no_run_was_ever_recorded(tmp_path):
+    path = str(tmp_path / 'empty.db')
+    connection = sqlite3.connect(path)
+    with open(os.path.join(SCHEMA_DIR, 'schema.sqlite.sql')) as handle:
+        connection.executescript(handle.read())
+    connection.close()
+    result = run_on(path)
+    assert [(f['id'], f['status']) for f in result['findings']] == [('logsdb.auto_run.missed', 'critical')]
+    assert 'no automation run at all' in result['findings'][0]['message']
+    assert result['metrics']['queries'] == 5 and result['metrics']['sends_window'] == 0
+
+
+def test_last_run_before_the_history_window_still_counts(tmp_path):
+    path = str(tmp_path / 'old.db')
+    connection = sqlite3.connect(path)
+    with open(os.path.join(SCHEMA_DIR, 'schema.sqlite.sql')) as handle:
+        connection.executescript(handle.read())
+    five_hours_ago = datetime.datetime.now() - datetime.timedelta(hours=5)
+    connection.execute("INSERT INTO AUTO_RUN_LOG (STATUS, START_AT, END_AT) VALUES ('SUCCESS', ?, ?)",
+                       (_logsdb.SQLITE.bind_time(five_hours_ago), _logsdb.SQLITE.bind_time(five_hours_ago)))
+    connection.commit()
+    connection.close()
+    result = run_on(path, auto_run_log={'history_hours': 1.0})
+    (missed,) = [f for f in result['findings'] if f['id'] == 'logsdb.auto_run.missed']
+    assert missed['status'] == 'critical' and 4.9 < missed['value'] < 5.1
+    assert result['metrics']['auto_runs'] == 0
