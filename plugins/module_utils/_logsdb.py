@@ -375,7 +375,11 @@ class OracleBackend(object):
 
     def __init__(self, settings, connect_timeout):
         self.session = conn.OracleSession(settings)
-        self.session.connect(connect_timeout)
+        try:
+            self.session.connect(connect_timeout)
+        except BaseException:
+            self.session.close()
+            raise
 
     @property
     def queries(self):
@@ -404,7 +408,8 @@ def _open(params, deadline, result):
         if not path:
             raise CheckInputError('database: give the SQLite file as sqlite:///relative/path or sqlite:////absolute/path')
         try:
-            return SqliteBackend(path, deadline.remaining())
+            # The busy timeout (waiting on a writer's lock) is bounded like a query.
+            return SqliteBackend(path, min(params.get('query_timeout') or 10.0, deadline.remaining()))
         except sqlite3.Error as exc:
             result.unknown('database.unavailable', 'Cannot open the SQLite Logs DB %s read-only: %s' % (path, exc),
                            subject=path, reason='error')

@@ -145,3 +145,20 @@ def test_seeding_script_runs_as_a_command(tmp_path):
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert path.exists() and 'fail-spike' in proc.stdout
+
+
+def test_a_writer_holding_an_exclusive_lock_cannot_hang_the_check(run_module, tmp_path):
+    import sqlite3
+
+    path = build_logsdb(tmp_path / 'logs.db')
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute('BEGIN EXCLUSIVE')
+    try:
+        result, _run = run_module(MODULE, {'database': sqlite_url(path), 'query_timeout': 1, 'timeout': 30})
+    finally:
+        writer.execute('ROLLBACK')
+        writer.close()
+    assert result['status'] == 'unknown'
+    assert sorted(set(f['id'] for f in result['findings'])) == ['logsdb.query.failed']
+    assert len(result['findings']) == 5 and 'locked' in result['findings'][0]['message']
+    assert result['duration_seconds'] <= 5 * 1 + 2
