@@ -222,3 +222,53 @@ def test_last_run_before_the_history_window_still_counts(tmp_path):
     (missed,) = [f for f in result['findings'] if f['id'] == 'logsdb.auto_run.missed']
     assert missed['status'] == 'critical' and 4.9 < missed['value'] < 5.1
     assert result['metrics']['auto_runs'] == 0
+
+
+class FakeOracleSession(object):
+    """MOCK of the Oracle session (no Oracle server can run here): records the statements and
+    binds it is given and answers each table's aggregate query with canned rows."""
+
+    executed = []
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.queries = 0
+
+    def connect(self, timeout):
+        return self
+
+    def fetchall(self, sql, binds, timeout):
+        self.queries += 1
+        self.executed.append((sql, binds))
+        if 'AUTO_RUN_LOG' in sql:
+            return [(24, 0, 0, None, 3600.0, 3590.0, 600.0)]
+        if 'EMAIL_SEND_LOG' in sql:
+            return [(200, 4000, 80, 28)]  # 40% FAIL in the window, 0.7% before
+        if 'ATTACHMENT_LOG' in sql:
+            return [(200, 4000, 0, 4, 0, 3, 0, 2)]
+        if 'SYSTEM_ERROR_LOG' in sql:
+            return [('SES', 7, 'Throttling: rate exceeded for ops@tank.example')]
+        return [(72, 0, None, None)]
+
+    def close(self):
+        pass
+
+
+def test_oracle_backend_issues_the_oracle_texts_with_datetime_binds(monkeypatch):
+    from ansible_collections.tank.monitoring.plugins.module_utils import _oracle_connection as conn
+    from ansible_collections.tank.monitoring.plugins.module_utils._runner import run_check
+
+    FakeOracleSession.executed = []
+    monkeypatch.setattr(conn, 'OracleSession', FakeOracleSession)
+    params = dict(database='oracle', dsn='db:1521/TANKPDB', user='tank', password='pw-123', connect_timeout=5.0,
+                  query_timeout=5.0)
+    result = run_check('logsdb', _logsdb.run, params, _logsdb.CATALOGUE, {}, 10.0, secrets=['pw-123'])
+    assert result['metrics']['queries'] == 5
+    statements = dict((sql, binds) for sql, binds in FakeOracleSession.executed)
+    assert set(statements) == set(sql for sql, _binds in _logsdb.all_queries(_logsdb.ORACLE).values())
+    for sql, binds in statements.items():
+        assert isinstance(binds['as_of'], datetime.datetime)
+        sqlglot.parse_one(sql, read='oracle', error_level=ErrorLevel.RAISE)
+    assert sorted((f['id'], f['status']) for f in result['findings']) == [
+        ('logsdb.email_send.fail_spike', 'critical'), ('logsdb.system_error.ses', 'warning')]
+    assert 'ops@tank.example' not in str(result)

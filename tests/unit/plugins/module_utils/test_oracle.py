@@ -178,3 +178,93 @@ def test_thresholds_cover_the_judged_names():
 def test_every_classified_kind_has_a_catalogued_finding():
     for finding_id, _status in _oracle._KIND_FINDINGS.values():
         assert finding_id in _oracle.CATALOGUE
+
+
+# -- the check's logic with a fake session -------------------------------------------------------
+# MOCK: no Oracle server can run here, so these tests replace the session (the only part that
+# talks to a server) with a fake that raises real oracledb exception objects or returns rows.
+
+class FakeSession(object):
+    connect_error = None
+    connect_delay = 0.0
+    warning = None
+    rows = {}
+    query_error = None
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.queries = []
+
+    def connect(self, timeout):
+        import time
+        time.sleep(self.connect_delay)
+        if self.connect_error is not None:
+            raise self.connect_error
+
+    def fetchall(self, sql, binds, timeout):
+        self.queries.append(sql)
+        if self.query_error is not None:
+            raise self.query_error
+        return self.rows.get(sql, [(1,)])
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        return False
+
+
+def run_oracle(monkeypatch, options=None, **fake):
+    from ansible_collections.tank.monitoring.plugins.module_utils._runner import run_check
+    session = type('Session', (FakeSession,), fake)
+    monkeypatch.setattr(conn, 'OracleSession', session)
+    values = params(host='db', service_name='TANKPDB', mode='login', password_expiry=True)
+    values.update(options or {})
+    return run_check('oracle', _oracle.run, values, _oracle.CATALOGUE, {}, 10.0, secrets=['pw-123'])
+
+
+def ids(result):
+    return [(f['id'], f['status']) for f in result['findings']]
+
+
+def test_healthy_login_reports_times_and_no_finding(monkeypatch):
+    result = run_oracle(monkeypatch, rows={_oracle.PASSWORD_EXPIRY_SQL: [('OPEN', 90.5)]})
+    assert result['status'] == 'ok' and result['findings'] == []
+    assert result['metrics']['available'] == 1 and result['metrics']['password_expiry_days'] == 90.5
+    assert 'connect_seconds' in result['metrics'] and 'query_seconds' in result['metrics']
+
+
+def test_listener_mode_counts_a_refused_probe_login_as_up(monkeypatch):
+    result = run_oracle(monkeypatch, {'mode': 'listener', 'user': None, 'password': None},
+                        connect_error=server_error(1017, 'invalid credential or not authorized; logon denied'))
+    assert result['status'] == 'ok' and result['metrics']['available'] == 1
+
+
+def test_login_mode_reports_wrong_credentials(monkeypatch):
+    result = run_oracle(monkeypatch, connect_error=server_error(1017, 'invalid credential; logon denied'))
+    assert ids(result) == [('oracle.login.invalid_credentials', 'critical')]
+    assert result['findings'][0]['value'] == 'ORA-01017'
+
+
+def test_grace_period_warning_after_a_successful_login(monkeypatch):
+    warning = oracle_errors._Error('ORA-28002: the password will expire within 5 days', code=28002, iswarning=True)
+    result = run_oracle(monkeypatch, {'password_expiry': False}, warning=warning)
+    assert ids(result) == [('oracle.login.password_grace', 'warning')]
+
+
+def test_password_expiring_in_two_days_is_critical(monkeypatch):
+    result = run_oracle(monkeypatch, rows={_oracle.PASSWORD_EXPIRY_SQL: [('EXPIRED(GRACE)', 2.0)]})
+    assert ids(result) == [('oracle.password.expiry', 'critical')]
+    assert result['findings'][0]['subject'] == 'tank'
+
+
+def test_slow_connect_is_a_warning(monkeypatch):
+    result = run_oracle(monkeypatch, {'password_expiry': False}, connect_delay=1.1)
+    assert ids(result) == [('oracle.connect.time', 'warning')]
+
+
+def test_query_timeout_and_query_failure(monkeypatch):
+    result = run_oracle(monkeypatch, query_error=asyncio.TimeoutError())
+    assert ids(result) == [('oracle.query.timeout', 'critical')]
+    result = run_oracle(monkeypatch, query_error=server_error(1034, 'ORACLE not available'))
+    assert ids(result) == [('oracle.query.failed', 'critical')]
