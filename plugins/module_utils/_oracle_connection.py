@@ -276,7 +276,7 @@ def _chain(exc):
 def classify(exc):
     """Classify a connect/login/query exception from its deepest meaningful cause."""
     for link in _chain(exc):
-        if isinstance(link, asyncio.TimeoutError) or isinstance(link, socket.timeout):
+        if isinstance(link, (asyncio.TimeoutError, socket.timeout)):
             return Failure(TIMEOUT, None, 'no answer within the time limit')
         if isinstance(link, socket.gaierror):
             return Failure(NAME_RESOLUTION, None, _first_line(link))
@@ -284,9 +284,8 @@ def classify(exc):
             return Failure(REFUSED, None, _first_line(link))
         if isinstance(link, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError)):
             return Failure(RESET, None, _first_line(link))
-        if isinstance(link, OSError) and link.errno in (errno.ETIMEDOUT,):
-            return Failure(TIMEOUT, None, _first_line(link))
-        if isinstance(link, OSError) and link.errno in (errno.EHOSTUNREACH, errno.ENETUNREACH):
+        # A timed-out or unreachable route is the guide's "network blocked" case.
+        if isinstance(link, OSError) and link.errno in (errno.ETIMEDOUT, errno.EHOSTUNREACH, errno.ENETUNREACH):
             return Failure(TIMEOUT, None, _first_line(link))
         code = _driver_code(link)
         if code is None or code in _WRAPPERS:
@@ -300,8 +299,8 @@ def classify(exc):
         if code.startswith('DPY-6') and similar:
             ora = similar.group(1)
             return Failure(_ORA_KINDS.get(ora, LISTENER_REFUSED), ora, _first_line(link))
-        # ORA-12xxx from the network layer are listener refusals (12516, 12519, 12520, 12528 ...).
-        if code.startswith('ORA-125') or code.startswith('ORA-1252'):
+        # ORA-125xx from the network layer are listener refusals (12516, 12519, 12520, 12528 ...).
+        if code.startswith('ORA-125'):
             return Failure(LISTENER_REFUSED, code, _first_line(link))
         return Failure(OTHER, code, _first_line(link))
     # Only wrappers: the cause may still be named in the wrapper's second line.
