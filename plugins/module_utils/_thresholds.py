@@ -61,6 +61,11 @@ DEFAULTS = {
         # guide §13.2: template errors -> check TEMPLATE_LOG.
         'template_errors': _t(1, 10, ABOVE, 'errors', 'guide §13.2: template error'),
     },
+    'storage': {
+        # guide §7, §9: NAS / local directory 80% or more -> batch files fail to be stored.
+        'filesystem_used_percent': _t(80, 90, ABOVE, '%', 'guide §7, §9: disk 80% or more'),
+        'filesystem_inodes_used_percent': _t(80, 90, ABOVE, '%', 'guide §7, §9: disk 80% or more (inodes)'),
+    },
 }
 
 
