@@ -66,6 +66,19 @@ DEFAULTS = {
         'filesystem_used_percent': _t(80, 90, ABOVE, '%', 'guide §7, §9: disk 80% or more'),
         'filesystem_inodes_used_percent': _t(80, 90, ABOVE, '%', 'guide §7, §9: disk 80% or more (inodes)'),
     },
+    'ses': {
+        # guide §8: the daily sending quota (e.g. 50,000/day) must never be exceeded.
+        'quota_used_percent': _t(80, 95, ABOVE, '%', 'guide §8: daily sending quota must not be exceeded'),
+        'quota_exhausted_in_hours': _t(4, 1, BELOW, 'h', 'guide §8: daily sending quota (forecast at the recent pace)'),
+        # guide §8: the max send rate (e.g. 14 mails/sec) must not be exceeded.
+        'send_rate_percent': _t(90, 100, ABOVE, '%', 'guide §8: max send rate must not be exceeded'),
+        # guide §8 table: bounce under 5% normal, 10% or more danger.
+        'bounce_rate_percent': _t(5, 10, ABOVE, '%', 'guide §8: bounce under 5% normal, 10% or more danger'),
+        # guide §8 table: complaint under 0.1% normal, 1% or more danger.
+        'complaint_rate_percent': _t(0.1, 1, ABOVE, '%', 'guide §8: complaint under 0.1% normal, 1% or more danger'),
+        # guide §8 table: rejected almost 0% normal, 5% or more a problem.
+        'reject_rate_percent': _t(1, 5, ABOVE, '%', 'guide §8: rejected almost 0% normal, 5% or more a problem'),
+    },
 }
 
 
