@@ -18,7 +18,6 @@ check (every further call would fail the same way); a denied or missing API make
 from __future__ import annotations
 
 import datetime
-import os
 import random
 import re
 import time

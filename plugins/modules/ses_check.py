@@ -32,7 +32,7 @@ description:
     tests the keys that actually send, else from the standard AWS chain (environment, shared files,
     instance role). The secret values never appear in the result.
 author:
-  - tank.monitoring contributors
+  - Tank Monitoring Team (@tank-monitoring)
 requirements:
   - boto3 and botocore (on the host that runs the check)
 extends_documentation_fragment:

@@ -27,7 +27,7 @@ description:
   - Nothing is left behind - the probe file is deleted, and a probe file that cannot be deleted is
     reported.
 author:
-  - tank.monitoring contributors
+  - Tank Monitoring Team (@tank-monitoring)
 extends_documentation_fragment:
   - tank.monitoring.common
 options:
