@@ -75,6 +75,8 @@ options:
     type: float
     default: 30.0
 notes:
+  - The write probe runs in check mode too - it leaves nothing behind, and skipping it would hide
+    a read-only or full store from the audit, which runs in check mode.
   - A probe process stuck in an uninterruptible kernel wait (a hard NFS mount) cannot be killed at
     all; the check abandons it and reports the path as unresponsive, and the process ends when the
     NAS answers again.

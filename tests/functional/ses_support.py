@@ -158,28 +158,28 @@ class SilentEndpoint(object):
         self.sock.close()
 
 
-class ThrottlingEndpoint(object):
-    """Answers every request with the Query protocol's Throttling error; counts the requests."""
+class ErrorEndpoint(object):
+    """Answers every request with one AWS Query-protocol error (default: Throttling); counts the requests."""
 
-    BODY = (b'<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type>'
-            b'<Code>Throttling</Code><Message>Maximum sending rate exceeded.</Message></Error>'
-            b'<RequestId>00000000-0000-0000-0000-000000000000</RequestId></ErrorResponse>')
-
-    def __init__(self):
+    def __init__(self, code='Throttling', message='Maximum sending rate exceeded.', status=400):
         endpoint = self
         self.requests = 0
         self._lock = threading.Lock()
+        body = ('<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type>'
+                '<Code>%s</Code><Message>%s</Message></Error>'
+                '<RequestId>00000000-0000-0000-0000-000000000000</RequestId></ErrorResponse>'
+                % (code, message)).encode()
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
                 self.rfile.read(int(self.headers.get('Content-Length') or 0))
                 with endpoint._lock:
                     endpoint.requests += 1
-                self.send_response(400)
+                self.send_response(status)
                 self.send_header('Content-Type', 'text/xml')
-                self.send_header('Content-Length', str(len(ThrottlingEndpoint.BODY)))
+                self.send_header('Content-Length', str(len(body)))
                 self.end_headers()
-                self.wfile.write(ThrottlingEndpoint.BODY)
+                self.wfile.write(body)
 
             do_GET = do_POST
 

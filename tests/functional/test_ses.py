@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from ses_support import FAKE_KEY, FAKE_SECRET, HEALTHY_ACCOUNT, MotoSes, SilentEndpoint, ThrottlingEndpoint, free_port
+from ses_support import FAKE_KEY, FAKE_SECRET, HEALTHY_ACCOUNT, ErrorEndpoint, MotoSes, SilentEndpoint, free_port
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _ses
 
@@ -268,7 +268,7 @@ def test_endpoint_never_answering_is_bounded(check):
 
 
 def test_throttling_is_retried_then_reported(check):
-    throttling = ThrottlingEndpoint()
+    throttling = ErrorEndpoint('Throttling', 'Maximum sending rate exceeded.')
     try:
         timeout = 6.0
         result, _run = check(endpoint_url=throttling.url, timeout=timeout)
@@ -280,6 +280,25 @@ def test_throttling_is_retried_then_reported(check):
     assert throttling.requests > 2  # retried, with backoff, within the time limit
     assert result['duration_seconds'] <= timeout + 1
     assert_remedy(finding)
+
+
+@pytest.mark.parametrize('code, message', [
+    ('ExpiredToken', 'The security token included in the request is expired'),
+    ('RequestExpired', 'Request has expired.'),
+    ('SignatureDoesNotMatch', 'Signature expired: 20260101T000000Z is now earlier than 20260101T000500Z'),
+])
+def test_expired_credentials_or_clock_skew(check, code, message):
+    # moto does not expire tokens or check clocks: a local endpoint answers with AWS's own error.
+    endpoint = ErrorEndpoint(code, message, status=403)
+    try:
+        result, _run = check(endpoint_url=endpoint.url)
+    finally:
+        endpoint.close()
+    assert ids(result) == ['ses.credentials.expired']
+    finding = only(result, 'ses.credentials.expired')
+    assert finding['status'] == 'critical' and finding['value'] == code
+    assert_remedy(finding)
+    assert endpoint.requests == 1  # not retried, and the check stopped: every call would fail alike
 
 
 def test_invalid_options_are_clear_errors(check, moto):
