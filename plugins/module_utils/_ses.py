@@ -292,10 +292,13 @@ def run(params, result, deadline):
         result.unknown('env_file.unreadable', 'Cannot read the env_file %s: %s.' % (params.get('env_file'), exc.strerror
                        or exc), subject=params.get('env_file'), reason='permission_denied')
         return
-    session = boto3.session.Session(aws_access_key_id=settings['access_key'],
-                                    aws_secret_access_key=settings['secret_key'],
-                                    aws_session_token=settings['session_token'],
-                                    profile_name=params.get('profile') or None)
+    try:
+        session = boto3.session.Session(aws_access_key_id=settings['access_key'],
+                                        aws_secret_access_key=settings['secret_key'],
+                                        aws_session_token=settings['session_token'],
+                                        profile_name=params.get('profile') or None)
+    except botocore.exceptions.ProfileNotFound as exc:
+        raise CheckInputError('profile: %s' % exc)
     region = settings['region'] or session.region_name
     if not region:
         raise CheckInputError('region is required: set the region option, the region variable of env_file, or '

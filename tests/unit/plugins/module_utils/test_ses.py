@@ -103,3 +103,12 @@ def test_module_requires_no_option_but_rejects_unknown(capsys):
             ses_check.main()
     result = json.loads(capsys.readouterr().out)
     assert result['failed'] and 'bogus' in result['msg']
+
+
+def test_unknown_profile_is_an_input_error(monkeypatch):
+    monkeypatch.setenv('AWS_CONFIG_FILE', '/dev/null')
+    monkeypatch.setenv('AWS_SHARED_CREDENTIALS_FILE', '/dev/null')
+    params = {'profile': 'no-such-profile', 'forecast_window_minutes': 60, 'reputation_window_hours': 24,
+              'min_sends': 20, 'max_retries': 5}
+    with pytest.raises(CheckInputError, match='no-such-profile'):
+        _ses.run(params, None, None)
