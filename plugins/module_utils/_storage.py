@@ -29,6 +29,7 @@ import time
 import uuid
 
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, WARNING, FindingSpec
+from ansible_collections.tank.monitoring.plugins.module_utils._fsusage import judge_usage
 from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckInputError
 
 try:
@@ -383,12 +384,6 @@ def mount_of(realpath, mounts):
     return best
 
 
-def usage_percent(used, available):
-    """Used share as df computes it: used / (used + available to unprivileged users)."""
-    denominator = used + available
-    return round(100.0 * used / denominator, 1) if denominator else 0.0
-
-
 def _judge_path(result, spec, user, outcome, limit, mounts):
     path = spec['path']
     who = ('user %s' % user['name']) if user else 'the check user'
@@ -447,20 +442,8 @@ def _judge_mount(result, spec, realpath, mount):
 
 
 def _judge_usage(result, path, vfs, mount):
-    if not vfs or not vfs['f_blocks']:
-        return
     where = ('%s, %s' % (mount['source'], mount['fstype'])) if mount else 'unknown filesystem'
-    used = usage_percent(vfs['f_blocks'] - vfs['f_bfree'], vfs['f_bavail'])
-    result.metric('filesystem_used_percent', used, subject=path)
-    result.metric('filesystem_free_bytes', vfs['f_bavail'] * vfs['f_frsize'], subject=path)
-    result.judge('filesystem.used', 'filesystem_used_percent', used,
-                 'Storage {subject} ({where}) is {value}% full (limit {limit}%).', subject=path, where=where)
-    if vfs['f_files']:
-        inodes = usage_percent(vfs['f_files'] - vfs['f_ffree'], vfs['f_favail'])
-        result.metric('filesystem_inodes_used_percent', inodes, subject=path)
-        result.judge('filesystem.inodes', 'filesystem_inodes_used_percent', inodes,
-                     'Storage {subject} ({where}) has {value}% of its inodes used (limit {limit}%).',
-                     subject=path, where=where)
+    judge_usage(result, path, vfs, 'Storage', where)
 
 
 def _judge_probe(result, path, who, data):

@@ -9,6 +9,7 @@ import pytest
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _storage as s
+from ansible_collections.tank.monitoring.plugins.module_utils._fsusage import usage_percent
 from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckInputError, run_check
 
 MOUNTINFO = (
@@ -40,8 +41,8 @@ def test_mount_of_takes_the_longest_and_the_topmost(tmp_path):
 
 
 def test_usage_percent_like_df():
-    assert s.usage_percent(80, 20) == 80.0
-    assert s.usage_percent(0, 0) == 0.0
+    assert usage_percent(80, 20) == 80.0
+    assert usage_percent(0, 0) == 0.0
 
 
 @pytest.mark.parametrize('paths, message', [
