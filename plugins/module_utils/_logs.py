@@ -373,7 +373,7 @@ def _scan_file(scan, stream, reader, start, window_start, patterns, wants_schedu
         stamp, body = parse_timestamp(text)
         if stamp is None:
             if not seen_timestamp and lines > TIMESTAMP_PROBE_LINES:
-                return _untimestamped(scan, path, mtime, start, pending, patterns, wants_scheduler)
+                return _untimestamped(scan, path, mtime, window_start, pending, patterns, wants_scheduler)
             pending.append(body)
             continue
         seen_timestamp = True
@@ -383,13 +383,13 @@ def _scan_file(scan, stream, reader, start, window_start, patterns, wants_schedu
             _take(scan, stream, stamp, line, window_start, patterns, wants_scheduler)
         pending = []
     if not seen_timestamp and lines:
-        return _untimestamped(scan, path, mtime, start, pending, patterns, wants_scheduler)
+        return _untimestamped(scan, path, mtime, window_start, pending, patterns, wants_scheduler)
     return False
 
 
-def _untimestamped(scan, path, mtime, start, tail, patterns, wants_scheduler):
+def _untimestamped(scan, path, mtime, window_start, tail, patterns, wants_scheduler):
     """A log without timestamps: only a file untouched since the window began can be judged."""
-    if mtime < start:
+    if mtime < window_start:
         # Nothing was written in the window; a Scheduler line in the tail is at most as recent as mtime.
         if wants_scheduler and any(patterns['scheduler'].search(line) for line in tail):
             scan.last_scheduler = max(scan.last_scheduler or 0.0, mtime)

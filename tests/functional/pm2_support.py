@@ -155,3 +155,30 @@ def module_args(sandbox, **extra):
     args = {'pm2_home': sandbox.home, 'pm2_executable': PM2, 'systemd_unit_dir': sandbox.unit_dir}
     args.update(extra)
     return args
+
+
+def stamp(seconds_ago, now=None):
+    """PM2's --time prefix for a moment ``seconds_ago`` (local time, no zone)."""
+    moment = (now or time.time()) - seconds_ago
+    return time.strftime('%Y-%m-%dT%H:%M:%S: ', time.localtime(moment))
+
+
+def log_lines(entries, now=None):
+    """``[(seconds ago, text)]`` (oldest first) -> bytes of a PM2 --time log."""
+    return ''.join(stamp(ago, now) + text + '\n' for ago, text in entries).encode('utf-8')
+
+
+def write_log(path, entries, now=None, mode='wb'):
+    with open(str(path), mode) as handle:
+        handle.write(log_lines(entries, now))
+    return str(path)
+
+
+def busy_worker(minutes=30, scheduler_every=60, job_every=10, until=0):
+    """A worker log: a Scheduler line every ``scheduler_every`` s and a job every ``job_every`` s."""
+    entries = []
+    for ago in range(int(minutes * 60), until - 1, -job_every):
+        if ago % scheduler_every == 0:
+            entries.append((ago, 'Scheduler: created 1 job(s)'))
+        entries.append((ago, 'Processing job %d' % ago))
+    return entries
