@@ -240,8 +240,9 @@ def run(params, result, deadline):
         raise CheckInputError('log_files must map an app name to a list of log file paths')
 
     apps = [a for a in (params.get('apps') or []) if a]
-    scheduler_app = params.get('scheduler_app')
-    worker_app = params.get('worker_app')
+    # An empty name turns that activity check off (a backend-only host has no scheduler).
+    scheduler_app = params.get('scheduler_app') or None
+    worker_app = params.get('worker_app') or None
     for app in (scheduler_app, worker_app):
         if app and app not in apps:
             apps.append(app)

@@ -27,9 +27,9 @@ description:
     as the window (for the scheduler, the silence limit) reaches, across rotated generations
     (C(app-out__<date>.log) of pm2-logrotate, C(app-out.log.1) of logrotate; compressed ones are skipped).
     A multi-GB log costs the same as a small one.
-  - Lines with PM2's C(--time) prefix (C(2026-11-26T08:24:38: ...), local time) or an ISO timestamp with a zone
+  - "Lines with PM2's C(--time) prefix (C(2026-11-26T08:24:38: ...), local time) or an ISO timestamp with a zone
     are placed in time; lines without one (stack traces) take the time of the line before them. A log with no
-    timestamps at all that was written during the window cannot be judged and gives an V(unknown) finding.
+    timestamps at all that was written during the window cannot be judged and gives an V(unknown) finding."
   - Handles partial last lines, invalid UTF-8 (replaced) and very long lines (cut at O(max_line_bytes)).
   - The log paths come from O(log_files), else from the running PM2 (C(pm2 jlist), only when its daemon is
     alive), else from C(dump.pm2), else PM2's defaults C($PM2_HOME/logs/<app>-out.log) and
@@ -49,11 +49,13 @@ options:
   scheduler_app:
     description:
       - The app whose log holds the scheduler's C(Scheduler) lines (the guide greps C(pm2 logs worker)).
+      - An empty string turns the scheduler activity check off (a host without the worker).
     type: str
     default: worker
   worker_app:
     description:
       - The app whose log holds the C(Processing job) lines.
+      - An empty string turns the worker activity check off.
     type: str
     default: worker
   expect_jobs:

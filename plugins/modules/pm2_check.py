@@ -16,7 +16,7 @@ description:
     remedy; C(stopped) (start it again), C(errored) (read the logs, then restart) and a restart loop
     (likely a .env or code error) are told apart. An expected app that PM2 does not know is critical.
   - Catches a restart loop even while PM2 still shows C(online) - an app that crashes after a few seconds keeps
-    that status with no unstable restart - by sampling the process list twice O(restart_sample_seconds) apart:
+    that status with no unstable restart - by sampling the process list twice O(restart_sample_seconds) apart -
     a growing restart count is a loop. A short uptime after restarts is a warning.
   - Judges memory and CPU of each app from PM2's own monitoring data; the CPU figure is the lower of the two
     samples, so a short spike is not reported.

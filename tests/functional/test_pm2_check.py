@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 
 import pytest
 
@@ -203,3 +204,31 @@ def test_check_mode_runs_the_check(pm2, run_module):
 def test_unused_fixture_scripts_are_valid():
     # The slow-crash and at-once scripts are used above; keep the healthy ones referenced for linters.
     assert WORKER_JS and BACKEND_JS and EXITS_AT_ONCE_JS and SLOW_CRASH_JS
+
+
+def test_audit_report_shows_pm2_and_logs_without_secrets(pm2, tmp_path):
+    """Backend + worker host through the audit role: report keys pm2 and logs, no secret anywhere."""
+    from conftest import run_playbook
+
+    secret = 'Tank-SES-Secret-0d9c2b71'
+    healthy(pm2, worker_env={'AWS_SECRET_ACCESS_KEY': secret})
+    pm2.pm2('stop', 'backend')
+    inventory = tmp_path / 'hosts.yml'
+    host = {'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable}
+    inventory.write_text(json.dumps({'all': {
+        'children': {'tank_backend': {'hosts': {'localhost': host}}, 'tank_worker': {'hosts': {'localhost': {}}}},
+        'vars': {'audit_skip_checks': ['resources'], 'audit_pm2_home': pm2.home,
+                 'audit_pm2_executable': pm2_support.PM2, 'audit_pm2_systemd_unit_dir': pm2.unit_dir}}}))
+    report_dir = tmp_path / 'reports'
+    run = run_playbook(os.path.join(pm2_support.REPO, 'playbooks', 'audit.yml'), inventory=str(inventory),
+                       extra_vars={'audit_report_dir': str(report_dir)}, verbosity=2)
+    assert run.rc == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    report = json.loads((report_dir / 'audit.json').read_text())
+    checks = report['hosts']['localhost']['checks']
+    assert set(checks) == {'pm2', 'logs'}
+    assert [f['id'] for f in checks['pm2']['findings']] == ['pm2.app.stopped']
+    assert checks['pm2']['findings'][0]['subject'] == 'backend'
+    assert checks['logs']['status'] == 'ok', checks['logs']['findings']
+    for text in (run.stdout, run.stderr, (report_dir / 'audit.json').read_text(),
+                 (report_dir / 'summary.txt').read_text()):
+        assert secret not in text
