@@ -37,7 +37,7 @@ options:
     type: path
 notes:
   - The C(pm2) command is only run when the PM2 daemon is alive (its C($PM2_HOME/pm2.pid) names a live PM2
-    process): any pm2 command would otherwise start a new, empty daemon.
-  - Nothing of the apps' environments (C(pm2_env)) is returned: it holds the launch environment, secrets
+    process), because any pm2 command would otherwise start a new, empty daemon.
+  - Nothing of the apps' environments (C(pm2_env)) is returned, because it holds the launch environment, secrets
     included.
 '''
