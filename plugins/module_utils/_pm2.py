@@ -90,6 +90,10 @@ CATALOGUE = {
         '§3',
         'No saved process list (dump.pm2): after a reboot PM2 starts no app. Run pm2 save as the PM2 user once '
         'every app is online (guide §3: pm2 startup, then pm2 save).'),
+    'dump.stale_app': FindingSpec(
+        '§3',
+        'The saved list (dump.pm2) holds an app PM2 no longer runs, which would come back after a reboot: run '
+        'pm2 save as the PM2 user while every app is online (guide §3).'),
     'dump.unsaved_app': FindingSpec(
         '§3',
         'The app was started after the last pm2 save and will not come back after a reboot: run pm2 save as the '
@@ -519,3 +523,8 @@ def _startup(result, target, unit_dir, samples):
     for app in sorted(set(running) - saved_names):
         result.add('dump.unsaved_app', WARNING, 'The app %s is online but not in the saved list %s: it will not '
                    'come back after a reboot.' % (app, target.dump_file), subject=app)
+    if samples is not None:
+        registered = set(p['name'] for p in samples['now'])
+        for app in sorted(saved_names - registered):
+            result.add('dump.stale_app', WARNING, 'The saved list %s holds the app %s, which PM2 no longer runs: it '
+                       'would come back after a reboot.' % (target.dump_file, app), subject=app)

@@ -23,7 +23,7 @@ description:
   - Checks boot persistence, which the guide makes mandatory - the PM2 startup unit of the PM2 user exists in
     O(systemd_unit_dir), is enabled (linked from its C(WantedBy) target) and resurrects this PM2_HOME; the
     saved list C(dump.pm2) holds every app online now (an app started after the last C(pm2 save) does not
-    come back after a reboot).
+    come back after a reboot) and no app PM2 no longer runs (it would come back).
   - Never starts a PM2 daemon - when the daemon is not running it reports that instead of calling C(pm2).
   - Returns no part of the apps' environments.
 author:
@@ -98,7 +98,7 @@ findings:
     - "Ids: C(pm2.daemon.not_running), C(pm2.executable.not_found), C(pm2.cli.failed), C(pm2.app.missing),
       C(pm2.app.stopped), C(pm2.app.errored), C(pm2.app.restart_loop), C(pm2.app.recently_restarted),
       C(pm2.app.not_online), C(pm2.app.memory), C(pm2.app.cpu), C(pm2.startup.missing), C(pm2.startup.disabled),
-      C(pm2.startup.home_mismatch), C(pm2.dump.missing), C(pm2.dump.unsaved_app)."
+      C(pm2.startup.home_mismatch), C(pm2.dump.missing), C(pm2.dump.unsaved_app), C(pm2.dump.stale_app)."
   returned: always
   type: list
   elements: dict

@@ -125,6 +125,16 @@ def test_app_started_after_save_is_reported(pm2, run_module):
     assert finding(result, 'pm2.dump.unsaved_app')['subject'] == 'mailer'
 
 
+def test_app_deleted_after_save_is_reported(pm2, run_module):
+    healthy(pm2)
+    pm2.start('mailer', WORKER_JS)
+    pm2.pm2('save')
+    pm2.pm2('delete', 'mailer')
+    result, _run = run_module(MODULE, module_args(pm2))
+    assert ids(result) == ['pm2.dump.stale_app']
+    assert finding(result, 'pm2.dump.stale_app')['subject'] == 'mailer'
+
+
 def test_never_saved_is_reported(pm2, run_module):
     pm2.start('backend', BACKEND_JS)
     pm2.start('worker', WORKER_JS)
