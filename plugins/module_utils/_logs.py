@@ -143,6 +143,8 @@ def parse_timestamp(text):
         return None, text
     year, month, day, hour, minute, second = (int(g) for g in match.groups()[:6])
     zone = match.group(7)
+    if not (1 <= month <= 12 and 1 <= day <= 31 and hour < 24 and minute < 60 and second <= 60):
+        return None, text
     try:
         if zone:
             epoch = calendar.timegm((year, month, day, hour, minute, second, 0, 0, 0))
@@ -278,8 +280,8 @@ def compile_patterns(overrides):
         raise CheckInputError('patterns must map a pattern name to a regular expression')
     unknown = sorted(set(overrides) - set(DEFAULT_PATTERNS))
     if unknown:
-        raise CheckInputError('unknown pattern name(s): %s (known: %s)' % (', '.join(unknown),
-                                                                         ', '.join(sorted(DEFAULT_PATTERNS))))
+        raise CheckInputError('unknown pattern name(s): %s (known: %s)'
+                              % (', '.join(unknown), ', '.join(sorted(DEFAULT_PATTERNS))))
     compiled = {}
     for name, default in DEFAULT_PATTERNS.items():
         text = overrides.get(name, default)

@@ -35,7 +35,7 @@ description:
     alive), else from C(dump.pm2), else PM2's defaults C($PM2_HOME/logs/<app>-out.log) and
     C(<app>-error.log).
 author:
-  - tank.monitoring contributors
+  - Tank Monitoring Team (@tank-monitoring)
 extends_documentation_fragment:
   - tank.monitoring.common
   - tank.monitoring.pm2

@@ -25,9 +25,10 @@ description:
     saved list C(dump.pm2) holds every app online now (an app started after the last C(pm2 save) does not
     come back after a reboot) and no app PM2 no longer runs (it would come back).
   - Never starts a PM2 daemon - when the daemon is not running it reports that instead of calling C(pm2).
+  - The role C(tank.monitoring.pm2_startup) provisions what this check expects of boot persistence.
   - Returns no part of the apps' environments.
 author:
-  - tank.monitoring contributors
+  - Tank Monitoring Team (@tank-monitoring)
 extends_documentation_fragment:
   - tank.monitoring.common
   - tank.monitoring.pm2
@@ -56,8 +57,6 @@ options:
     default: 30.0
 seealso:
   - module: tank.monitoring.log_check
-  - role: tank.monitoring.pm2_startup
-    description: Makes PM2 start on boot for a user, and saves the process list when it changed.
 '''
 
 EXAMPLES = r'''
