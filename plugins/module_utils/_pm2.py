@@ -268,9 +268,10 @@ def jlist(target, executable, deadline):
     try:
         # Not AnsibleModule.run_command: run() works in-process without a module (one round trip per
         # host), and needs a hard timeout and a switch to the PM2 user.
-        proc = subprocess.run([executable, 'jlist'],  # pylint: disable=ansible-bad-function stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, env=env, timeout=deadline.remaining(), check=False,
-                              cwd=target.user_home if os.path.isdir(target.user_home) else '/', **kwargs)
+        proc = subprocess.run(  # pylint: disable=ansible-bad-function
+            [executable, 'jlist'], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env=env, timeout=deadline.remaining(), check=False,
+            cwd=target.user_home if os.path.isdir(target.user_home) else '/', **kwargs)
     except subprocess.TimeoutExpired:
         raise Pm2Error('pm2 jlist did not answer within the time limit')
     except OSError as exc:
