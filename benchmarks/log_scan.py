@@ -77,7 +77,7 @@ def scan(path, cold=False):
     params.update({'log_files': {'worker': [path]}, 'apps': ['worker'], 'window_minutes': WINDOW_MINUTES})
     times = []
     data = None
-    for _ in range(REPEAT):
+    for _run in range(REPEAT):
         if cold:
             drop_caches()
         started = time.perf_counter()
@@ -127,7 +127,7 @@ def bench_pm2(workdir):
                       'restart_sample_seconds': sample, 'check_startup': True,
                       'systemd_unit_dir': os.path.join(workdir, 'units')}
             times = []
-            for _ in range(3):
+            for _run in range(3):
                 started = time.perf_counter()
                 data = run_check('pm2', _pm2.run, params, _pm2.CATALOGUE, timeout=30)
                 times.append(time.perf_counter() - started)

@@ -12,7 +12,9 @@ class ModuleDocFragment(object):
 options:
   apps:
     description:
-      - Names of the PM2 apps to watch (the guide's C(backend) and C(worker)).
+      - Names of the PM2 apps to watch (the guide's C(backend) and C(worker)). An expected app that PM2 does not
+        run is critical.
+      - With M(tank.monitoring.pm2_check), an empty list watches every app PM2 runs and expects none.
     type: list
     elements: str
     default: [backend, worker]
