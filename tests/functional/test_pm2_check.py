@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
+import shutil
+import subprocess
 import sys
+import tempfile
+import uuid
 
 import pytest
 
@@ -242,3 +247,43 @@ def test_audit_report_shows_pm2_and_logs_without_secrets(pm2, tmp_path):
     for text in (run.stdout, run.stderr, (report_dir / 'audit.json').read_text(),
                  (report_dir / 'summary.txt').read_text()):
         assert secret not in text
+
+
+@pytest.fixture
+def pm2_as_other_user():
+    """A real system user running its own PM2 daemon in ~/.pm2; user, daemon and home removed afterwards."""
+    user = 'tankpm2-%s' % uuid.uuid4().hex[:6]
+    home = tempfile.mkdtemp(prefix='tank-pm2-user-')
+    os.chmod(home, 0o755)
+    subprocess.run(['useradd', '-M', '-d', home, '-s', '/bin/sh', user], check=True)
+    env = ['env', 'HOME=%s' % home, 'PM2_HOME=%s/.pm2' % home, 'PATH=/usr/bin:/bin']
+
+    def as_user(*args):
+        return subprocess.run(['runuser', '-u', user, '--'] + env + [pm2_support.PM2] + list(args),
+                              capture_output=True, text=True, timeout=60, check=False, cwd=home)
+
+    try:
+        os.chown(home, pwd.getpwnam(user).pw_uid, -1)
+        for name, source in (('backend', BACKEND_JS), ('worker', WORKER_JS)):
+            script = os.path.join(home, '%s.js' % name)
+            with open(script, 'w') as handle:
+                handle.write(source)
+            started = as_user('start', script, '--name', name)
+            assert started.returncode == 0, started.stdout + started.stderr
+        yield user, home
+    finally:
+        as_user('kill')
+        subprocess.run(['userdel', user], check=False)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def test_pm2_of_another_user_is_read_as_that_user(pm2_as_other_user, run_module, tmp_path):
+    user, home = pm2_as_other_user
+    result, _run = run_module(MODULE, {'pm2_user': user, 'pm2_executable': pm2_support.PM2,
+                                       'systemd_unit_dir': str(tmp_path), 'check_startup': False})
+    assert result['status'] == 'ok', result['findings']
+    assert result['metrics']['app_online'] == {'backend': 1, 'worker': 1}
+    # Nothing the check did belongs to root in that user's PM2_HOME.
+    for root, dirs, files in os.walk(os.path.join(home, '.pm2')):
+        for name in dirs + files:
+            assert os.lstat(os.path.join(root, name)).st_uid != 0, os.path.join(root, name)
