@@ -287,3 +287,41 @@ def test_pm2_of_another_user_is_read_as_that_user(pm2_as_other_user, run_module,
     for root, dirs, files in os.walk(os.path.join(home, '.pm2')):
         for name in dirs + files:
             assert os.lstat(os.path.join(root, name)).st_uid != 0, os.path.join(root, name)
+
+
+def test_pm2_found_under_nvm_of_the_pm2_user(pm2_as_other_user, run_module, tmp_path):
+    """Non-interactive shells do not load nvm: pm2 is found in ~/.nvm/versions/node/*/bin all the same."""
+    user, home = pm2_as_other_user
+    nvm_bin = os.path.join(home, '.nvm', 'versions', 'node', 'v20.20.2', 'bin')
+    os.makedirs(nvm_bin)
+    os.symlink(pm2_support.PM2, os.path.join(nvm_bin, 'pm2'))
+    os.symlink(pm2_support.NODE, os.path.join(nvm_bin, 'node'))
+    path_without_pm2 = os.pathsep.join([os.path.dirname(sys.executable), '/usr/sbin', '/usr/bin', '/sbin', '/bin'])
+    result, _run = run_module(MODULE, {'pm2_user': user, 'systemd_unit_dir': str(tmp_path), 'check_startup': False},
+                              env={'PATH': path_without_pm2})
+    assert result['status'] == 'ok', result['findings']
+    assert result['metrics']['apps_online'] == 2
+
+
+def test_backend_only_host_is_not_asked_for_a_worker(pm2, tmp_path):
+    """Audit of a tank_backend host: pm2 and logs watch the backend only (no scheduler, no jobs expected)."""
+    from conftest import run_playbook
+
+    pm2.start('backend', BACKEND_JS)
+    pm2.wait_for(lambda: pm2.status('backend') == 'online', what='backend online')
+    pm2.pm2('save')
+    pm2.write_unit()
+    inventory = tmp_path / 'hosts.yml'
+    inventory.write_text(json.dumps({'all': {
+        'children': {'tank_backend': {'hosts': {'localhost': {
+            'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable}}}},
+        'vars': {'audit_checks': ['pm2', 'logs'], 'audit_pm2_home': pm2.home,
+                 'audit_pm2_executable': pm2_support.PM2, 'audit_pm2_systemd_unit_dir': pm2.unit_dir}}}))
+    report_dir = tmp_path / 'reports'
+    run = run_playbook(os.path.join(pm2_support.REPO, 'playbooks', 'audit.yml'), inventory=str(inventory),
+                       extra_vars={'audit_report_dir': str(report_dir)})
+    assert run.rc == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    checks = json.loads((report_dir / 'audit.json').read_text())['hosts']['localhost']['checks']
+    assert checks['pm2']['status'] == 'ok', checks['pm2']['findings']
+    assert checks['logs']['status'] == 'ok', checks['logs']['findings']
+    assert 'worker_jobs_in_window' not in checks['logs']['metrics']
