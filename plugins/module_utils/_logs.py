@@ -77,8 +77,8 @@ CATALOGUE = {
         'timestamps (pm2 start ... --time, or time: true in the ecosystem file), then pm2 save.'),
     'scan.limited': FindingSpec(
         '§5',
-        'The window holds more log than max_scan_bytes allows to read, so the counts are partial: raise '
-        'max_scan_bytes or shorten window_minutes; rotate the logs (pm2-logrotate).'),
+        'The window holds more log than max_scan_bytes (or the time limit) allows to read, so the counts are '
+        'partial: raise max_scan_bytes or the timeout, or shorten window_minutes; rotate the logs (pm2-logrotate).'),
 }
 
 # Error classes in the order a line is classified; the first match wins, then "other".
@@ -268,6 +268,10 @@ def run(params, result, deadline):
                 result.unknown('file.missing', 'The log file %s of the app %s does not exist.' % (path, app),
                                subject=path, reason='error')
                 continue
+            if not os.path.isfile(path):  # a FIFO or device would block or never end
+                result.unknown('file.missing', 'The log path %s of the app %s is not a regular file.' % (path, app),
+                               subject=path, reason='error')
+                continue
             start = scheduler_start if wants_scheduler else window_start
             _scan_log(result, scan, stream, path, start, window_start, patterns, wants_scheduler, max_scan,
                       max_line, deadline)
@@ -353,7 +357,7 @@ def _scan_log(result, scan, stream, path, start, window_start, patterns, wants_s
             result.metric('bytes_scanned', reader.bytes_read, subject=current)
             budget -= reader.bytes_read
         if done or budget <= 0 or deadline.expired:
-            if budget <= 0 and not done:
+            if not done:
                 scan.limited.append(path)
             return
         if generation == 0 and current in scan.untimestamped:
@@ -439,8 +443,9 @@ def _judge(result, scan, app, now, window, window_start, scheduler_app, worker_a
                    'during the window: activity and errors cannot be placed in time.'
                    % (', '.join(scan.untimestamped), app), subject=app, reason='error')
     if scan.limited:
-        result.add('scan.limited', UNKNOWN, 'Reading %s stopped at max_scan_bytes before reaching the start of the '
-                   'window: the counts are partial.' % ', '.join(scan.limited), subject=app, reason='error')
+        result.add('scan.limited', UNKNOWN, 'Reading %s stopped (max_scan_bytes or the time limit reached) before '
+                   'the start of the window: the counts are partial.' % ', '.join(scan.limited), subject=app,
+                   reason='error')
     judged = not scan.untimestamped
     if app == worker_app and judged:
         result.metric('worker_jobs_in_window', scan.jobs)

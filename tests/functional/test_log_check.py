@@ -266,3 +266,20 @@ def test_missing_log_file_is_unknown(logs, run_module):
     result, _run = run_module(MODULE, files_args(logs, backend=[str(logs / 'nope-out.log')]))
     assert ids(result) == ['logs.file.missing']
     assert result['status'] == 'unknown'
+
+
+def test_a_fifo_as_log_is_refused_without_blocking(logs, run_module):
+    fifo = logs / 'worker-out.log'
+    os.mkfifo(str(fifo))
+    started = time.monotonic()
+    result, _run = run_module(MODULE, files_args(logs, worker=[str(fifo)], timeout=10))
+    assert time.monotonic() - started < 10 + 30  # the playbook run itself, plus margin
+    assert 'logs.file.missing' in ids(result)
+    assert 'regular file' in finding(result, 'logs.file.missing')['message']
+
+
+def test_window_larger_than_max_scan_bytes_is_partial(logs, run_module):
+    worker = write_log(logs / 'worker-out.log', busy_worker(minutes=60, job_every=1))
+    result, _run = run_module(MODULE, files_args(logs, worker=[worker], window_minutes=60, max_scan_bytes=65536))
+    assert 'logs.scan.limited' in ids(result)
+    assert result['metrics']['bytes_scanned'][worker] <= 2 * 65536
