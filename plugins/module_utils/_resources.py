@@ -14,6 +14,7 @@ import os
 import time
 
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import FindingSpec
+from ansible_collections.tank.monitoring.plugins.module_utils._fsusage import judge_usage, statvfs_dict
 from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckInputError, MissingLibrary
 
 try:
@@ -159,29 +160,10 @@ def local_filesystems(exclude_mounts=(), exclude_fstypes=()):
 def _filesystems(result, exclude_mounts, exclude_fstypes):
     for mountpoint, device, fstype in local_filesystems(exclude_mounts, exclude_fstypes):
         try:
-            st = os.statvfs(mountpoint)
+            vfs = statvfs_dict(os.statvfs(mountpoint))
         except OSError:
             continue
-        if not st.f_blocks:
-            continue
-        # Same arithmetic as df: used / (used + available to unprivileged users).
-        used_blocks = st.f_blocks - st.f_bfree
-        denominator = used_blocks + st.f_bavail
-        used = round(100.0 * used_blocks / denominator, 1) if denominator else 0.0
-        result.metric('filesystem_used_percent', used, subject=mountpoint)
-        result.metric('filesystem_size_bytes', st.f_blocks * st.f_frsize, subject=mountpoint)
-        result.metric('filesystem_free_bytes', st.f_bavail * st.f_frsize, subject=mountpoint)
-        result.judge('filesystem.used', 'filesystem_used_percent', used,
-                     'Filesystem {subject} ({device}, {fstype}) is {value}% full (limit {limit}%).',
-                     subject=mountpoint, device=device, fstype=fstype)
-        if st.f_files:
-            inodes_used = st.f_files - st.f_ffree
-            inode_denominator = inodes_used + st.f_favail
-            inodes = round(100.0 * inodes_used / inode_denominator, 1) if inode_denominator else 0.0
-            result.metric('filesystem_inodes_used_percent', inodes, subject=mountpoint)
-            result.judge('filesystem.inodes', 'filesystem_inodes_used_percent', inodes,
-                         'Filesystem {subject} ({device}, {fstype}) has {value}% of its inodes used '
-                         '(limit {limit}%).', subject=mountpoint, device=device, fstype=fstype)
+        judge_usage(result, mountpoint, vfs, 'Filesystem', '%s, %s' % (device, fstype))
 
 
 def _num(value):

@@ -55,6 +55,48 @@ DEFAULTS = {
         # guide §5, §6: error lines repeating -> DB, file or SES problem; counted per class in the window.
         'errors_in_window': _t(3, 20, ABOVE, 'lines', 'guide §5, §6: error lines repeating'),
     },
+    'oracle': {
+        # guide §6: connectivity; 1 s / 5 s like check_oracle_health's connection-time defaults.
+        'connect_seconds': _t(1, 5, ABOVE, 's', 'guide §6: Oracle connectivity (connection time)'),
+        'query_seconds': _t(1, 5, ABOVE, 's', 'guide §6: Oracle connectivity (trivial query time)'),
+        'password_expiry_days': _t(14, 3, BELOW, 'days', 'guide §6: account problems (ORA-28001 expiry)'),
+    },
+    'logsdb': {
+        # guide §5: AUTO_RUN_LOG must show a normal run pattern (values in expected run intervals).
+        'autorun_missed_intervals': _t(2, 3, ABOVE, 'intervals', 'guide §5: AUTO_RUN_LOG normal run pattern'),
+        'autorun_failed_runs': _t(1, 3, ABOVE, 'runs', 'guide §5: AUTO_RUN_LOG normal run pattern'),
+        'autorun_stuck_runs': _t(None, 1, ABOVE, 'runs', 'guide §5, §13.6: worker stuck'),
+        'autorun_max_gap_intervals': _t(2, None, ABOVE, 'intervals', 'guide §5: AUTO_RUN_LOG run interval'),
+        'autorun_min_gap_ratio': _t(0.5, None, BELOW, 'intervals', 'guide §5: AUTO_RUN_LOG run interval'),
+        # guide §11: a sudden rise of FAIL; judged only on min_volume sends and a rise over the baseline.
+        'send_fail_percent': _t(5, 20, ABOVE, '%', 'guide §11: sudden rise of FAIL in the send log'),
+        # guide §7, §11: NOT_FOUND rising -> NAS; INVALID rising -> damaged file or batch error.
+        'attachment_not_found_percent': _t(2, 10, ABOVE, '%', 'guide §11: NOT_FOUND rising (NAS problem)'),
+        'attachment_invalid_percent': _t(2, 10, ABOVE, '%', 'guide §11: INVALID rising (damaged file, batch)'),
+        'attachment_duplicated_percent': _t(5, 20, ABOVE, '%', 'guide §7: ATTACHMENT_LOG DUPLICATED'),
+        # guide §11: repeats in one MODULE -> that area is failing (errors per module in the window).
+        'system_errors_per_module': _t(5, 20, ABOVE, 'errors', 'guide §11: repeats in one MODULE'),
+        # guide §13.2: template errors -> check TEMPLATE_LOG.
+        'template_errors': _t(1, 10, ABOVE, 'errors', 'guide §13.2: template error'),
+    },
+    'storage': {
+        # guide §7, §9: NAS / local directory 80% or more -> batch files fail to be stored.
+        'filesystem_used_percent': _t(80, 90, ABOVE, '%', 'guide §7, §9: disk 80% or more'),
+        'filesystem_inodes_used_percent': _t(80, 90, ABOVE, '%', 'guide §7, §9: disk 80% or more (inodes)'),
+    },
+    'ses': {
+        # guide §8: the daily sending quota (e.g. 50,000/day) must never be exceeded.
+        'quota_used_percent': _t(80, 95, ABOVE, '%', 'guide §8: daily sending quota must not be exceeded'),
+        'quota_exhausted_in_hours': _t(4, 1, BELOW, 'h', 'guide §8: daily sending quota (forecast at the recent pace)'),
+        # guide §8: the max send rate (e.g. 14 mails/sec) must not be exceeded.
+        'send_rate_percent': _t(90, 100, ABOVE, '%', 'guide §8: max send rate must not be exceeded'),
+        # guide §8 table: bounce under 5% normal, 10% or more danger.
+        'bounce_rate_percent': _t(5, 10, ABOVE, '%', 'guide §8: bounce under 5% normal, 10% or more danger'),
+        # guide §8 table: complaint under 0.1% normal, 1% or more danger.
+        'complaint_rate_percent': _t(0.1, 1, ABOVE, '%', 'guide §8: complaint under 0.1% normal, 1% or more danger'),
+        # guide §8 table: rejected almost 0% normal, 5% or more a problem.
+        'reject_rate_percent': _t(1, 5, ABOVE, '%', 'guide §8: rejected almost 0% normal, 5% or more a problem'),
+    },
 }
 
 

@@ -21,12 +21,13 @@ def findings_for(result, finding_id, subject=None):
     return [f for f in result['findings'] if f['id'] == finding_id and (subject is None or f['subject'] == subject)]
 
 
-def test_idle_host_has_no_cpu_memory_or_load_finding(run_module):
+def test_idle_host_has_no_cpu_or_memory_finding(run_module):
+    # The 5-minute load is left out: it still remembers the sanity/lint run before this test.
     result, _run = run_module(MODULE, {'cpu_sample_seconds': 1})
     assert result['changed'] is False
     assert not result.get('failed')
     ids = {f['id'] for f in result['findings']}
-    assert not ids & {'resources.cpu.busy', 'resources.memory.available', 'resources.load.per_core'}
+    assert not ids & {'resources.cpu.busy', 'resources.memory.available'}
     assert 0 <= result['metrics']['cpu_busy_percent'] <= 100
     assert result['metrics']['filesystem_used_percent']['/'] > 0
 

@@ -20,15 +20,20 @@ def render():
         'Generated from `plugins/module_utils/_thresholds.py` (`make thresholds-doc`); do not edit by hand.',
         'Override any of them per host or group with the inventory variable `audit_thresholds`',
         '(`audit_thresholds: {<check>: {<name>: {warning: N, critical: N}}}`) or per task with a',
-        "module's `thresholds` option. `above`: higher is worse; `below`: lower is worse.",
+        "module's `thresholds` option. `above`: higher is worse; `below`: lower is worse; `off`: that level",
+        'is not judged by default.',
     ]
     for check in sorted(DEFAULTS):
         lines += ['', '## %s' % check, '', '| name | warning | critical | direction | unit | source |',
                   '|---|---|---|---|---|---|']
         for name, entry in sorted(DEFAULTS[check].items()):
             lines.append('| `%s` | %s | %s | %s | %s | %s |' % (
-                name, entry['warning'], entry['critical'], entry['direction'], entry['unit'] or '-', entry['source']))
+                name, _level(entry['warning']), _level(entry['critical']), entry['direction'], entry['unit'] or '-', entry['source']))
     return '\n'.join(lines) + '\n'
+
+
+def _level(value):
+    return 'off' if value is None else value
 
 
 def main():

@@ -1,0 +1,247 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, tank.monitoring contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Private to the tank.monitoring collection: no compatibility promise outside it.
+
+"""Oracle connectivity check (guide §6, §13.5): connect, a trivial query, named failures."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+
+from ansible_collections.tank.monitoring.plugins.module_utils import _oracle_connection as conn
+from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, WARNING, FindingSpec
+from ansible_collections.tank.monitoring.plugins.module_utils._runner import MissingLibrary
+
+CHECK = 'oracle'
+
+_LISTENER_REMEDY = ('Wrong SID / service name (guide §6, ORA-12514): check the DB port and the listener '
+                    '(lsnrctl status on the database host lists the registered services) and correct the '
+                    'service name or SID in the connection settings.')
+_PRIVILEGES_REMEDY = 'Insufficient account privileges (guide §6, ORA-28009): fix the DB account\'s privileges.'
+
+CATALOGUE = {
+    'connect.refused': FindingSpec(
+        '§6, §13.5',
+        'Nothing accepts connections on the DB port: check the Oracle listener and the network (guide §13.5) - '
+        'is the listener started (lsnrctl status) on this host and port, and is the database host up?'),
+    'connect.timeout': FindingSpec(
+        '§6, §13.5',
+        'Connection timeout means the network is blocked (guide §6): verify the firewall between this host and '
+        'the database (port open, no silent drop), then the Oracle listener.'),
+    'connect.reset': FindingSpec(
+        '§6, §13.5',
+        'The database or the network closed the connection: check the Oracle listener and the network '
+        '(guide §13.5) - a firewall or proxy cutting connections, a listener that crashes, or TCPS/TCP '
+        'mismatched with the port.'),
+    'connect.name_resolution': FindingSpec(
+        '§6, §13.5',
+        'The database host name does not resolve: fix the host name in the connection settings or DNS / '
+        '/etc/hosts on this host.'),
+    'connect.failed': FindingSpec(
+        '§6, §13.5',
+        'The connection to Oracle failed: check the Oracle listener and the network (guide §13.5) using the '
+        'error in the message.'),
+    'listener.service_unknown': FindingSpec('§6', _LISTENER_REMEDY),
+    'listener.sid_unknown': FindingSpec('§6', _LISTENER_REMEDY),
+    'listener.refused': FindingSpec(
+        '§6, §13.5',
+        'The listener refused the connection (no handler available, instance blocked or restricted): check '
+        'the DB port and the listener (lsnrctl status, lsnrctl services) and the database instance state.'),
+    'database.unavailable': FindingSpec(
+        '§6, §13.5',
+        'The listener answers but the database instance is not open (starting, shutting down or down): have the '
+        'DBA open the database, then test again.'),
+    'login.invalid_credentials': FindingSpec(
+        '§6',
+        'The database rejected the user name or password (ORA-01017): correct the credentials the check (and the '
+        'application .env) use, or reset the account password.'),
+    'login.account_locked': FindingSpec(
+        '§6',
+        'The DB account is locked (ORA-28000), usually after repeated wrong passwords: fix the DB account '
+        '(ALTER USER ... ACCOUNT UNLOCK) and find who uses a wrong password.'),
+    'login.password_expired': FindingSpec(
+        '§6',
+        'The DB account password has expired (ORA-28001): fix the DB account (set a new password) and update '
+        'the application settings.'),
+    'login.password_grace': FindingSpec(
+        '§6',
+        'The DB account password is in its grace period and will expire soon (ORA-28002): change it before the '
+        'application is locked out, and update the application settings.'),
+    'login.insufficient_privileges': FindingSpec('§6', _PRIVILEGES_REMEDY),
+    'login.no_create_session': FindingSpec(
+        '§6',
+        'Insufficient account privileges (guide §6; ORA-01045, the account lacks CREATE SESSION): fix the DB '
+        'account\'s privileges (GRANT CREATE SESSION).'),
+    'connect.time': FindingSpec(
+        '§6',
+        'Connecting to Oracle is slow: check the network between this host and the database and the listener '
+        'and database load.'),
+    'query.time': FindingSpec(
+        '§6',
+        'A trivial query is slow: the database is overloaded or waiting (check its load and sessions with '
+        'the DBA).'),
+    'query.timeout': FindingSpec(
+        '§6',
+        'A trivial query did not complete in time: the database is hung or blocked, or the network drops '
+        'packets after login (verify the firewall).'),
+    'query.failed': FindingSpec(
+        '§6',
+        'A trivial query failed after login: read the Oracle error in the message and check the database '
+        'state and the account.'),
+    'password.expiry': FindingSpec(
+        '§6',
+        'The DB account password expires soon: change it (and the application settings) before the '
+        'application is locked out (ORA-28001).'),
+}
+
+_KIND_FINDINGS = {
+    conn.REFUSED: ('connect.refused', CRITICAL),
+    conn.TIMEOUT: ('connect.timeout', CRITICAL),
+    conn.CALL_TIMEOUT: ('connect.timeout', CRITICAL),
+    conn.RESET: ('connect.reset', CRITICAL),
+    conn.NAME_RESOLUTION: ('connect.name_resolution', CRITICAL),
+    conn.SERVICE_UNKNOWN: ('listener.service_unknown', CRITICAL),
+    conn.SID_UNKNOWN: ('listener.sid_unknown', CRITICAL),
+    conn.LISTENER_REFUSED: ('listener.refused', CRITICAL),
+    conn.DATABASE_UNAVAILABLE: ('database.unavailable', CRITICAL),
+    conn.INVALID_CREDENTIALS: ('login.invalid_credentials', CRITICAL),
+    conn.ACCOUNT_LOCKED: ('login.account_locked', CRITICAL),
+    conn.PASSWORD_EXPIRED: ('login.password_expired', CRITICAL),
+    conn.PASSWORD_GRACE: ('login.password_grace', WARNING),
+    conn.INSUFFICIENT_PRIVILEGES: ('login.insufficient_privileges', CRITICAL),
+    conn.NO_CREATE_SESSION: ('login.no_create_session', CRITICAL),
+    conn.OTHER: ('connect.failed', CRITICAL),
+}
+
+ARGUMENT_SPEC = conn.oracle_connection_argument_spec()
+ARGUMENT_SPEC.update(
+    mode=dict(type='str', default='login', choices=['login', 'listener']),
+    password_expiry=dict(type='bool', default=True),
+)
+DEFAULT_TIMEOUT = 30.0
+SECRET_OPTIONS = conn.SECRET_OPTIONS
+
+# The listener-only probe logs in as a user that does not exist, with a random password: the
+# database answering ORA-01017 proves the listener and the service are up.
+PROBE_USER = 'TANK_MONITORING_PROBE'
+PING_SQL = 'SELECT 1 FROM DUAL'
+PASSWORD_EXPIRY_SQL = 'SELECT ACCOUNT_STATUS, EXPIRY_DATE - SYSDATE AS DAYS_LEFT FROM USER_USERS'
+QUERIES = (PING_SQL, PASSWORD_EXPIRY_SQL)
+
+# Time kept back from the check's deadline so a slow step still reports its own finding.
+_RESERVE = 0.5
+_DRIVER_ERRORS = (asyncio.TimeoutError, OSError)
+
+
+def failure_finding(failure):
+    """``(finding id, status)`` for a classified connect failure."""
+    return _KIND_FINDINGS.get(failure.kind, _KIND_FINDINGS[conn.OTHER])
+
+
+def _budget(limit, deadline):
+    return max(0.1, min(limit, deadline.remaining() - _RESERVE))
+
+
+def run(params, result, deadline):
+    if conn.oracledb is None:
+        raise MissingLibrary('oracledb')
+    listener_only = params.get('mode') == 'listener'
+    settings = conn.connection_settings(params, require_credentials=not listener_only)
+    if listener_only:
+        settings.kwargs.update(user=PROBE_USER, password=secrets.token_urlsafe(24))
+    driver_errors = _DRIVER_ERRORS + (conn.oracledb.Error,)
+    target = settings.target
+
+    with conn.OracleSession(settings) as session:
+        started = time.monotonic()
+        connect_budget = _budget(settings.connect_timeout, deadline)
+        try:
+            session.connect(connect_budget)
+        except driver_errors as exc:
+            failure = conn.classify(exc)
+            if listener_only and conn.is_server_answer(failure):
+                # The database itself refused the probe login: listener and service are up.
+                result.metric('available', 1)
+                result.metric('connect_seconds', round(time.monotonic() - started, 3))
+                return
+            result.metric('available', 0)
+            finding_id, status = failure_finding(failure)
+            message = _failure_message('Cannot connect to Oracle at %s' % target, failure, connect_budget)
+            result.add(finding_id, status, message, subject=target, value=failure.code)
+            return
+        connect_seconds = round(time.monotonic() - started, 3)
+        result.metric('available', 1)
+        result.metric('connect_seconds', connect_seconds)
+        result.judge('connect.time', 'connect_seconds', connect_seconds,
+                     'Connecting to {subject} took {value} s (limit {limit} s).', subject=target)
+        if listener_only:
+            return
+        _login_warning(result, session, target)
+        if not _ping(result, session, settings, deadline, target, driver_errors):
+            return
+        if params.get('password_expiry', True):
+            _password_expiry(result, session, settings, deadline, target, driver_errors)
+
+
+def _login_warning(result, session, target):
+    warning = session.warning
+    if warning is None:
+        return
+    failure = conn.classify(warning)
+    if failure.kind == conn.PASSWORD_GRACE:
+        result.add('login.password_grace', WARNING, 'Login to %s warned: %s' % (target, failure.detail),
+                   subject=target, value=failure.code)
+
+
+def _ping(result, session, settings, deadline, target, driver_errors):
+    started = time.monotonic()
+    query_budget = _budget(settings.query_timeout, deadline)
+    try:
+        session.fetchall(PING_SQL, {}, query_budget)
+    except driver_errors as exc:
+        failure = conn.classify(exc)
+        if failure.kind in (conn.TIMEOUT, conn.CALL_TIMEOUT):
+            result.add('query.timeout', CRITICAL, 'The query %r on %s did not complete within %s s.'
+                       % (PING_SQL, target, _secs(query_budget)), subject=target)
+        else:
+            result.add('query.failed', CRITICAL, 'The query %r on %s failed: %s' % (PING_SQL, target, failure.detail),
+                       subject=target, value=failure.code)
+        return False
+    query_seconds = round(time.monotonic() - started, 3)
+    result.metric('query_seconds', query_seconds)
+    result.judge('query.time', 'query_seconds', query_seconds, 'The query "%s" took {value} s (limit {limit} s).'
+                 % PING_SQL, subject=target)
+    return True
+
+
+def _password_expiry(result, session, settings, deadline, target, driver_errors):
+    try:
+        rows = session.fetchall(PASSWORD_EXPIRY_SQL, {}, _budget(settings.query_timeout, deadline))
+    except driver_errors as exc:
+        failure = conn.classify(exc)
+        result.unknown('password.expiry', 'Cannot read the password expiry of %s from USER_USERS: %s'
+                       % (settings.user, failure.detail), subject=settings.user, reason='error')
+        return
+    if not rows or rows[0][1] is None:
+        return  # the profile sets no password lifetime
+    days_left = round(float(rows[0][1]), 1)
+    result.metric('password_expiry_days', days_left)
+    result.judge('password.expiry', 'password_expiry_days', days_left,
+                 'The password of DB account {subject} expires in {value} days (limit {limit} days).',
+                 subject=settings.user)
+
+
+def _failure_message(prefix, failure, connect_timeout):
+    if failure.kind == conn.TIMEOUT:
+        return '%s: no answer within %s s (network blocked, or a listener that accepts and never answers).' % (
+            prefix, _secs(connect_timeout))
+    return '%s: %s' % (prefix, failure.detail)
+
+
+def _secs(value):
+    return ('%.1f' % value).rstrip('0').rstrip('.')
