@@ -232,7 +232,7 @@ def test_audit_report_shows_pm2_and_logs_without_secrets(pm2, tmp_path):
     host = {'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable}
     inventory.write_text(json.dumps({'all': {
         'children': {'tank_backend': {'hosts': {'localhost': host}}, 'tank_worker': {'hosts': {'localhost': {}}}},
-        'vars': {'audit_skip_checks': ['resources'], 'audit_pm2_home': pm2.home,
+        'vars': {'audit_checks': ['pm2', 'logs'], 'audit_pm2_home': pm2.home,
                  'audit_pm2_executable': pm2_support.PM2, 'audit_pm2_systemd_unit_dir': pm2.unit_dir}}}))
     report_dir = tmp_path / 'reports'
     run = run_playbook(os.path.join(pm2_support.REPO, 'playbooks', 'audit.yml'), inventory=str(inventory),
