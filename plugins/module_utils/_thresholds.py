@@ -37,6 +37,24 @@ DEFAULTS = {
         'filesystem_used_percent': _t(80, 90, ABOVE, '%', 'guide §7, §9: disk 80% or more'),
         'filesystem_inodes_used_percent': _t(80, 90, ABOVE, '%', 'guide §7, §9: disk 80% or more (inodes)'),
     },
+    'pm2': {
+        # guide §3: a restarting loop (likely a .env or code error); restarts seen while the check watched.
+        'app_restarts_during_sample': _t(None, 1, ABOVE, '', 'guide §3: restarting loop'),
+        # guide §3: a short uptime after restarts hints at a loop the status column does not show.
+        'app_uptime_seconds': _t(60, None, BELOW, 's', 'guide §3: restarting loop (short uptime after restarts)'),
+        # guide §9: memory shortage can stop the worker (no number given: a Node process near its heap limit).
+        'app_memory_mb': _t(1024, 2048, ABOVE, 'MB', 'guide §9: memory shortage can stop the worker'),
+        # guide §9, §13.7: CPU 80% or more, sustained -> reduce worker parallelism.
+        'app_cpu_percent': _t(80, 95, ABOVE, '%', 'guide §9: CPU 80% or more, sustained'),
+    },
+    'logs': {
+        # guide §5: the scheduler creates jobs by itself and logs "Scheduler" (no interval given).
+        'scheduler_silence_minutes': _t(30, 120, ABOVE, 'min', 'guide §5: scheduler writes "Scheduler" lines'),
+        # guide §5: "Processing job" lines repeating -> healthy; none in the window -> worker stuck (§13.6).
+        'worker_jobs_in_window': _t(0, None, BELOW, 'jobs', 'guide §5, §13.6: "Processing job" lines repeating'),
+        # guide §5, §6: error lines repeating -> DB, file or SES problem; counted per class in the window.
+        'errors_in_window': _t(3, 20, ABOVE, 'lines', 'guide §5, §6: error lines repeating'),
+    },
     'oracle': {
         # guide §6: connectivity; 1 s / 5 s like check_oracle_health's connection-time defaults.
         'connect_seconds': _t(1, 5, ABOVE, 's', 'guide §6: Oracle connectivity (connection time)'),
