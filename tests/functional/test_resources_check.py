@@ -187,19 +187,25 @@ def test_audit_fail_on_fails_the_host_after_writing_the_report(tmp_path, tmpfs):
     assert json.loads((report_dir / 'audit.json').read_text())['hosts']['localhost']['status'] == 'critical'
 
 
-def test_module_defaults_action_group_sets_options_for_every_check(tmp_path, tmpfs):
+def test_module_defaults_action_group_sets_common_options_for_every_check(tmp_path, tmpfs):
+    """group/tank.monitoring.all carries the options every check shares (fail_on, timeout);
+    check-specific options go under the module's own name."""
     from conftest import run_playbook
 
     full = tmpfs('group')
     fill(full, 85)
     play = [{'name': 'group defaults', 'hosts': 'localhost', 'gather_facts': False,
-             'module_defaults': {'group/tank.monitoring.all': {
-                 'cpu_sample_seconds': 0, 'thresholds': {'filesystem_used_percent': {'warning': 50}}}},
-             'tasks': [{'name': 'check', 'tank.monitoring.resources_check': {}, 'register': 'r'}]}]
+             'module_defaults': {
+                 'group/tank.monitoring.all': {'fail_on': 'warning', 'timeout': 20},
+                 'tank.monitoring.resources_check': {'cpu_sample_seconds': 0,
+                                                     'thresholds': {'filesystem_used_percent': {'warning': 50}}}},
+             'tasks': [{'name': 'check', 'tank.monitoring.resources_check': {}, 'register': 'r',
+                        'ignore_errors': True}]}]
     path = tmp_path / 'play.yml'
     path.write_text(json.dumps(play))
     run = run_playbook(str(path))
     (result,) = run.task_results()
+    assert result['failed'] is True and 'fail_on=warning' in result['msg']
     assert 'cpu_busy_percent' not in result['metrics']
     (finding,) = findings_for(result, 'resources.filesystem.used', str(full))
     assert finding['threshold']['warning'] == 50
