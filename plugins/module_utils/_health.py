@@ -15,8 +15,7 @@ indicator ``{"status": "up" | "down"}``) is understood, and every failing indica
 from __future__ import annotations
 
 import json
-
-from ansible.module_utils.six.moves.urllib.parse import urlsplit
+from urllib.parse import urlsplit
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _http
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, FindingSpec

@@ -18,9 +18,9 @@ import errno
 import socket
 import ssl
 import time
+from urllib.error import HTTPError, URLError
+from urllib.parse import urlsplit, urlunsplit
 
-from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
-from ansible.module_utils.six.moves.urllib.parse import urlsplit, urlunsplit
 from ansible.module_utils.urls import ConnectionError as UrlsConnectionError
 from ansible.module_utils.urls import SSLValidationError, open_url
 

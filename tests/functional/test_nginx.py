@@ -1,0 +1,133 @@
+# -*- coding: utf-8 -*-
+"""nginx_check against a real nginx (started by hand on a loopback port, own config and prefix)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from ansible_collections.tank.monitoring.plugins.module_utils import _nginx
+
+from nginx_support import CSS, JS, NginxSite, PortHolder
+
+MODULE = 'tank.monitoring.nginx_check'
+
+
+@pytest.fixture
+def site():
+    nginx = NginxSite()
+    try:
+        yield nginx
+    finally:
+        nginx.cleanup()
+
+
+def ids(result):
+    return sorted(f['id'] for f in result['findings'])
+
+
+def finding(result, finding_id, subject=None):
+    found = [f for f in result['findings'] if f['id'] == finding_id and (subject is None or f['subject'] == subject)]
+    assert found, 'no %s finding in %r' % (finding_id, result['findings'])
+    assert found[0]['remedy'] == _nginx.CATALOGUE[finding_id.split('.', 1)[1]].remedy
+    return found[0]
+
+
+def test_healthy_nginx_serving_a_react_build_gives_no_finding(run_module, site):
+    site.start()
+    result, _ = run_module(MODULE, site.module_args())
+    assert result['findings'] == [], result['findings']
+    assert result['status'] == 'ok'
+    assert result['changed'] is False
+    metrics = result['metrics']
+    assert metrics['master_pid'] == site.pid
+    assert metrics['front_page_assets'] == 2
+    assert metrics['connections_active'] >= 1
+    assert metrics['web_root_files_checked'][site.root] >= 4
+
+
+def test_nginx_stopped(run_module, site):
+    result, _ = run_module(MODULE, site.module_args())
+    assert result['status'] == 'critical'
+    finding(result, 'nginx.process.not_running')
+    unavailable = finding(result, 'nginx.front_page.unavailable')
+    assert 'refused' in unavailable['message']
+    assert 'nginx -t' in result['findings'][0]['remedy'] or any('nginx -t' in f['remedy'] for f in result['findings'])
+
+
+def test_broken_config_is_reported_without_reloading(run_module, site):
+    site.start()
+    pid = site.pid
+    with open(site.conf) as handle:
+        good = handle.read()
+    site.write_conf(good.replace('worker_connections 64;', 'worker_connections 64; bogus_directive on;'))
+    result, _ = run_module(MODULE, site.module_args())
+    invalid = finding(result, 'nginx.config.invalid')
+    assert '[emerg]' in invalid['message'] and 'bogus_directive' in invalid['message']
+    assert 'nginx -s reload' in invalid['remedy']
+    assert result['status'] == 'critical'
+    # The running nginx is untouched: same master, still serving the old configuration.
+    assert site.pid == pid
+    assert 'nginx.process.not_running' not in ids(result)
+
+
+def test_deleted_asset_answered_by_the_index_fallback(run_module, site):
+    site.start()
+    os.unlink(site.asset(JS))
+    result, _ = run_module(MODULE, site.module_args())
+    missing = finding(result, 'nginx.front_page.asset_missing', subject=JS)
+    assert 'index.html fallback' in missing['message']
+    assert 'not found under %s' % site.root in missing['message']
+    assert ids(result) == ['nginx.front_page.asset_missing']
+    assert result['status'] == 'critical'
+
+
+def test_emptied_asset(run_module, site):
+    site.start()
+    open(site.asset(CSS), 'w').close()
+    result, _ = run_module(MODULE, site.module_args())
+    finding(result, 'nginx.front_page.asset_empty', subject=CSS)
+    assert ids(result) == ['nginx.front_page.asset_empty']
+
+
+def test_web_root_unreadable_by_the_worker_user(run_module, site):
+    site.start()
+    os.chmod(site.root, 0o700)  # owned by root: www-data can no longer enter it
+    result, _ = run_module(MODULE, site.module_args())
+    unreadable = finding(result, 'nginx.web_root.unreadable', subject=site.root)
+    assert 'www-data' in unreadable['message']
+    forbidden = finding(result, 'nginx.front_page.unavailable')
+    assert forbidden['value'] == 403
+    assert result['status'] == 'critical'
+
+
+def test_another_process_holding_the_port_is_named(run_module, site):
+    holder = PortHolder(site.port)
+    try:
+        started = site.start(check=False)
+        assert started.returncode != 0  # nginx cannot bind: the conflict is real
+        result, _ = run_module(MODULE, site.module_args())
+    finally:
+        holder.stop()
+    conflict = finding(result, 'nginx.port.conflict', subject=str(site.port))
+    assert 'python3 (pid %d)' % holder.proc.pid in conflict['message']
+    finding(result, 'nginx.process.not_running')
+    assert result['status'] == 'critical'
+
+
+def test_status_url_that_is_not_stub_status_is_unknown_with_the_reason(run_module, site):
+    site.start()
+    result, _ = run_module(MODULE, site.module_args(status_url=site.url('/not_status')))
+    unparsable = finding(result, 'nginx.stub_status.unparsable')
+    assert 'hello from the app' in unparsable['message']
+    assert ids(result) == ['nginx.stub_status.unparsable']
+    assert result['status'] == 'unknown'
+    assert 'connections_active' not in result['metrics']
+
+
+def test_check_mode_changes_nothing(run_module, site):
+    site.start()
+    result, _ = run_module(MODULE, site.module_args(), check=True)
+    assert result['status'] == 'ok'
+    assert result['changed'] is False
