@@ -131,3 +131,35 @@ def test_check_mode_changes_nothing(run_module, site):
     result, _ = run_module(MODULE, site.module_args(), check=True)
     assert result['status'] == 'ok'
     assert result['changed'] is False
+
+
+def test_audit_report_shows_health_and_nginx_for_backend_and_frontend_hosts(tmp_path, site):
+    """The audit role runs health for tank_backend and nginx for tank_frontend, into audit.json."""
+    import json
+
+    from conftest import REPO, run_playbook
+    from health_support import Backend
+
+    site.start()
+    with Backend('terminus_db_down') as backend:
+        inventory = tmp_path / 'hosts.yml'
+        host = {'ansible_connection': 'local', 'ansible_python_interpreter': '{{ ansible_playbook_python }}'}
+        inventory.write_text(json.dumps({'all': {
+            'children': {'tank_backend': {'hosts': {'localhost': host}}, 'tank_frontend': {'hosts': {'localhost': {}}}},
+            'vars': {'audit_checks_by_group': {'tank_frontend': ['nginx'], 'tank_backend': ['health']},
+                     'audit_health_url': backend.url(),
+                     'audit_nginx_config': site.conf, 'audit_nginx_prefix': site.prefix,
+                     'audit_nginx_front_page_url': site.url('/'),
+                     'audit_nginx_status_url': site.url('/nginx_status')}}}))
+        report_dir = tmp_path / 'reports'
+        run = run_playbook(os.path.join(REPO, 'playbooks', 'audit.yml'), inventory=str(inventory),
+                           extra_vars={'audit_report_dir': str(report_dir)}, check=True)
+    assert run.rc == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    report = json.loads((report_dir / 'audit.json').read_text())
+    checks = report['hosts']['localhost']['checks']
+    assert set(checks) == {'health', 'nginx'}
+    assert checks['nginx']['status'] == 'ok', checks['nginx']
+    assert checks['health']['status'] == 'critical'
+    assert 'health.indicator.down' in [f['id'] for f in checks['health']['findings']]
+    summary = (report_dir / 'summary.txt').read_text()
+    assert 'health' in summary and 'nginx' in summary
