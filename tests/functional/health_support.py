@@ -9,7 +9,9 @@ talks to it over a real TCP socket.
 from __future__ import annotations
 
 import json
+import os
 import socket
+import subprocess
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -122,3 +124,82 @@ class Backend(object):
 
     def __exit__(self, *exc):
         self.stop()
+
+
+# -- health probe ---------------------------------------------------------------------------------
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PROBE = os.path.join(REPO, 'roles', 'health_probe', 'files', 'tank_health_probe.py')
+SYSTEM_PYTHON = '/usr/bin/python3'
+
+
+def write_probe_config(path, **config):
+    """A probe configuration as the role writes it (comment header, then JSON)."""
+    with open(str(path), 'w') as handle:
+        handle.write('#\n# Ansible managed (test)\n#\n' + json.dumps(config, indent=2) + '\n')
+    return str(path)
+
+
+def run_probe(config_path, timeout=60):
+    """One probe run the way cron starts it; returns the CompletedProcess."""
+    return subprocess.run([SYSTEM_PYTHON, '-I', '-S', PROBE, '--config', str(config_path)], capture_output=True,
+                          text=True, timeout=timeout, check=False)
+
+
+def load_probe_module():
+    """The probe program as a module (its METRIC_NAMES and helpers)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location('tank_health_probe', PROBE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class CronDaemon(object):
+    """Starts the real cron daemon (`cron -f`) when none runs; stops only what it started."""
+
+    def __init__(self):
+        self.proc = None
+
+    @staticmethod
+    def running():
+        return subprocess.run(['pgrep', '-x', 'cron'], capture_output=True, check=False).returncode == 0
+
+    def start(self):
+        if not self.running():
+            self.proc = subprocess.Popen(['cron', '-f'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(0.5)
+            if self.proc.poll() is not None:
+                raise RuntimeError('cron -f exited with %s' % self.proc.returncode)
+        return self
+
+    def stop(self):
+        if self.proc is not None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+            self.proc = None
+
+
+def crontab(user='root'):
+    proc = subprocess.run(['crontab', '-l', '-u', user], capture_output=True, text=True, check=False)
+    return proc.stdout if proc.returncode == 0 else ''
+
+
+def remove_cron_entry(name, user='root'):
+    """Remove the entry Ansible's cron module wrote under ``#Ansible: name`` (teardown safety net)."""
+    lines = crontab(user).splitlines(True)
+    kept, skip = [], False
+    for line in lines:
+        if line.strip() == '#Ansible: %s' % name:
+            skip = True
+            continue
+        if skip:
+            skip = False
+            continue
+        kept.append(line)
+    if kept != lines:
+        subprocess.run(['crontab', '-u', user, '-'], input=''.join(kept), text=True, check=True)
