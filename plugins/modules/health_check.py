@@ -8,7 +8,7 @@ from __future__ import annotations
 
 DOCUMENTATION = r'''
 module: health_check
-short_description: Check the Tank backend health API (GET /api/health answers {"status": "ok"})
+short_description: 'Check the Tank backend health API (GET /api/health answers {"status": "ok"})'
 version_added: 0.1.0
 description:
   - Implements sections 4 and 13.1 of the Tank operations guide.
@@ -17,8 +17,8 @@ description:
   - The backend is healthy only when the HTTP status is one of O(expected_status) AND the body is a
     JSON object with C(status) equal to C(ok).
   - Understands the NestJS Terminus shape (C(status), C(info), C(error), C(details), each indicator
-    C({"status": "up"|"down"})) and reports every failing indicator (database, disk, ...) by name,
-    also when Terminus answers HTTP 503.
+    with its own C(status) V(up) or V(down)) and reports every failing indicator (database, disk, ...)
+    by name, also when Terminus answers HTTP 503.
   - Every failure says why in words an operator acts on - connection refused (the backend is down,
     check C(pm2 status)), timeout, DNS, TLS, unexpected HTTP status, a body that is not JSON (such as
     an HTML error page from a proxy), or a status that is not C(ok).
@@ -37,7 +37,7 @@ options:
     description:
       - The health URL, C(http://) or C(https://).
       - Credentials written in the URL (C(user:password@host)) are used when O(url_username) is not set and
-        are removed from messages, but the URL itself is a plain option: prefer O(url_password) or O(token),
+        are removed from messages, but the URL itself is a plain option, so prefer O(url_password) or O(token),
         which are never logged.
     type: str
     default: http://127.0.0.1:3000/api/health
@@ -54,7 +54,7 @@ options:
     default: {}
   token:
     description:
-      - Bearer token sent as C(Authorization: Bearer <token>). Never shown in output.
+      - Bearer token, sent in the C(Authorization) header as C(Bearer <token>). Never shown in output.
     type: str
   url_username:
     description:
@@ -91,7 +91,7 @@ options:
     default: true
   assertions:
     description:
-      - JMESPath expressions evaluated on the JSON body; each must give a true value (JMESPath truth:
+      - JMESPath expressions evaluated on the JSON body; each must give a true value (in JMESPath terms,
         not null, false, or an empty string, list or object). For example
         C(details.database.status == 'up').
       - An invalid expression fails the task with the parser's message.
