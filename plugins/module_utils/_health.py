@@ -135,9 +135,8 @@ def run(params, result, deadline):
                    value=response.status, subject=shown)
     elif body_error:
         healthy = False
-        result.add('response.not_json', CRITICAL, 'GET %s answered HTTP %s but %s' % (shown, response.status,
-                                                                                       body_error),
-                   value=response.content_type or None, subject=shown)
+        message = 'GET %s answered HTTP %s but %s' % (shown, response.status, body_error)
+        result.add('response.not_json', CRITICAL, message, value=response.content_type or None, subject=shown)
 
     if isinstance(body, dict):
         healthy = _judge_body(result, body, shown) and healthy
@@ -192,8 +191,8 @@ def _parse_json(response):
         return json.loads(response.text()), None
     except ValueError:
         kind = 'an HTML page' if _looks_html(response) else 'not JSON'
-        return None, 'the body is %s (content type %s): %s' % (kind, response.content_type or 'none',
-                                                                _excerpt(response))
+        content_type = response.content_type or 'none'
+        return None, 'the body is %s (content type %s): %s' % (kind, content_type, _excerpt(response))
 
 
 def _looks_html(response):

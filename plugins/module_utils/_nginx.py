@@ -173,6 +173,16 @@ def _validate(params):
             raise CheckInputError('%s must be 0 or more' % option)
 
 
+def run_bounded(command, deadline):
+    """Run ``command`` (a list, no shell) and kill it at the deadline (``subprocess.TimeoutExpired``).
+
+    Not ``AnsibleModule.run_command``: the check runs in-process without a module (one round trip
+    per host, several checks in one invocation) and run_command has no timeout.
+    """
+    return subprocess.run(command, capture_output=True, text=True,  # pylint: disable=ansible-bad-function
+                          timeout=deadline.remaining(), check=False)
+
+
 # -- process and service ---------------------------------------------------------------------
 
 def _master(params):
@@ -221,8 +231,7 @@ def _service(params, result, deadline):
     if not name or not systemctl or not os.path.isdir('/run/systemd/system'):
         return
     try:
-        proc = subprocess.run([systemctl, 'is-active', name], capture_output=True, text=True,
-                              timeout=deadline.remaining(), check=False)
+        proc = run_bounded([systemctl, 'is-active', name], deadline)
     except (OSError, subprocess.TimeoutExpired):
         return
     state = proc.stdout.strip() or 'unknown'
@@ -254,7 +263,7 @@ def _test_config(params, result, deadline):
                        % (params.get('binary'), ', '.join(_SBIN)), subject=params.get('binary'))
         return None
     try:
-        proc = subprocess.run(command, capture_output=True, text=True, timeout=deadline.remaining(), check=False)
+        proc = run_bounded(command, deadline)
     except subprocess.TimeoutExpired:
         result.unknown('config.untested', '`nginx -t` did not finish in time.', reason='timeout')
         return None
@@ -274,7 +283,7 @@ def _test_config(params, result, deadline):
         return None
     dump = _nginx_command(params, '-T', '-q')
     try:
-        proc = subprocess.run(dump, capture_output=True, text=True, timeout=deadline.remaining(), check=False)
+        proc = run_bounded(dump, deadline)
     except (OSError, subprocess.TimeoutExpired):
         return None
     return parse_config(proc.stdout) if proc.returncode == 0 else None
@@ -311,9 +320,9 @@ def listen_port(value):
     if value.isdigit():
         return int(value)
     if value.startswith('['):
-        _, _, rest = value.partition(']')
+        rest = value.partition(']')[2]
         return int(rest[1:]) if rest.startswith(':') and rest[1:].isdigit() else 80
-    host, _, port = value.rpartition(':')
+    host, port = value.rpartition(':')[::2]
     if host and port.isdigit():
         return int(port)
     return 80

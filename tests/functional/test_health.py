@@ -46,7 +46,7 @@ def only(result, finding_id):
 
 def test_healthy_backend_gives_no_finding(run_module, backend):
     server = backend('ok')
-    result, _ = run_module(MODULE, {'url': server.url()})
+    result = run_module(MODULE, {'url': server.url()})[0]
     assert result['status'] == 'ok', result
     assert result['findings'] == []
     assert result['changed'] is False
@@ -56,13 +56,13 @@ def test_healthy_backend_gives_no_finding(run_module, backend):
 
 def test_healthy_terminus_body_with_assertion(run_module, backend):
     server = backend('terminus_ok')
-    result, _ = run_module(MODULE, {'url': server.url(), 'assertions': ["details.database.status == 'up'"]})
+    result = run_module(MODULE, {'url': server.url(), 'assertions': ["details.database.status == 'up'"]})[0]
     assert result['status'] == 'ok', result
 
 
 def test_backend_stopped_is_refused_and_names_pm2(run_module):
     url = 'http://127.0.0.1:%d/api/health' % free_port()
-    result, _ = run_module(MODULE, {'url': url})
+    result = run_module(MODULE, {'url': url})[0]
     assert result['status'] == 'critical'
     finding = only(result, 'health.request.refused')
     assert 'pm2 status' in finding['remedy']
@@ -72,7 +72,7 @@ def test_backend_stopped_is_refused_and_names_pm2(run_module):
 
 def test_backend_that_never_answers_is_bounded_by_the_timeout(run_module, backend):
     server = backend('hang')
-    result, _ = run_module(MODULE, {'url': server.url(), 'timeout': 3})
+    result = run_module(MODULE, {'url': server.url(), 'timeout': 3})[0]
     assert result['status'] == 'critical'
     only(result, 'health.request.timeout')
     assert result['duration_seconds'] <= 3 + 1
@@ -92,7 +92,7 @@ def test_never_answering_backend_in_process_returns_within_timeout_plus_one_seco
 
 def test_http_500_is_a_wrong_status_code(run_module, backend):
     server = backend('error500')
-    result, _ = run_module(MODULE, {'url': server.url()})
+    result = run_module(MODULE, {'url': server.url()})[0]
     assert result['status'] == 'critical'
     finding = only(result, 'health.response.status_code')
     assert finding['value'] == 500
@@ -101,7 +101,7 @@ def test_http_500_is_a_wrong_status_code(run_module, backend):
 
 def test_status_error_body_is_not_ok(run_module, backend):
     server = backend('status_error')
-    result, _ = run_module(MODULE, {'url': server.url()})
+    result = run_module(MODULE, {'url': server.url()})[0]
     assert result['status'] == 'critical'
     finding = only(result, 'health.response.status_not_ok')
     assert finding['value'] == 'error'
@@ -110,7 +110,7 @@ def test_status_error_body_is_not_ok(run_module, backend):
 
 def test_html_page_with_200_is_not_json(run_module, backend):
     server = backend('html')
-    result, _ = run_module(MODULE, {'url': server.url()})
+    result = run_module(MODULE, {'url': server.url()})[0]
     assert result['status'] == 'critical'
     finding = only(result, 'health.response.not_json')
     assert 'HTML page' in finding['message']
@@ -119,7 +119,7 @@ def test_html_page_with_200_is_not_json(run_module, backend):
 
 def test_terminus_database_down_names_the_indicator(run_module, backend):
     server = backend('terminus_db_down')
-    result, _ = run_module(MODULE, {'url': server.url()})
+    result = run_module(MODULE, {'url': server.url()})[0]
     assert result['status'] == 'critical'
     finding = only(result, 'health.indicator.down')
     assert finding['subject'] == 'database'
@@ -130,7 +130,7 @@ def test_terminus_database_down_names_the_indicator(run_module, backend):
 
 def test_slow_answer_over_the_warning_threshold(run_module, backend):
     server = backend('slow', delay=1.3)
-    result, _ = run_module(MODULE, {'url': server.url(), 'timeout': 10})
+    result = run_module(MODULE, {'url': server.url(), 'timeout': 10})[0]
     assert result['status'] == 'warning'
     finding = only(result, 'health.response.latency')
     assert finding['value'] >= 1.0
@@ -139,15 +139,15 @@ def test_slow_answer_over_the_warning_threshold(run_module, backend):
 
 def test_latency_threshold_override_makes_it_critical(run_module, backend):
     server = backend('slow', delay=0.6)
-    result, _ = run_module(MODULE, {'url': server.url(),
-                                    'thresholds': {'latency_seconds': {'warning': 0.2, 'critical': 0.5}}})
+    result = run_module(MODULE, {'url': server.url(),
+                                    'thresholds': {'latency_seconds': {'warning': 0.2, 'critical': 0.5}}})[0]
     assert result['status'] == 'critical'
     only(result, 'health.response.latency')
 
 
 def test_failed_assertion(run_module, backend):
     server = backend('ok')
-    result, _ = run_module(MODULE, {'url': server.url(), 'assertions': ['details.database']})
+    result = run_module(MODULE, {'url': server.url(), 'assertions': ['details.database']})[0]
     assert result['status'] == 'critical'
     finding = only(result, 'health.assertion.failed')
     assert finding['subject'] == 'details.database'
@@ -168,7 +168,7 @@ def test_token_and_password_never_reach_the_output(run_module, backend):
 
 def test_credentials_in_the_url_are_not_shown_in_findings(run_module, backend):
     server = backend('error500')
-    result, _ = run_module(MODULE, {'url': server.url().replace('http://', 'http://ops:hidden-pw@')})
+    result = run_module(MODULE, {'url': server.url().replace('http://', 'http://ops:hidden-pw@')})[0]
     assert server.requests[0]['headers']['Authorization'].startswith('Basic ')
     finding = only(result, 'health.response.status_code')
     assert finding['subject'] == server.url()
@@ -176,10 +176,10 @@ def test_credentials_in_the_url_are_not_shown_in_findings(run_module, backend):
 
 
 def test_invalid_options_fail_with_a_message(run_module):
-    result, _ = run_module(MODULE, {'url': 'ftp://example.invalid/x'})
+    result = run_module(MODULE, {'url': 'ftp://example.invalid/x'})[0]
     assert result.get('failed') is True
     assert 'http://' in result['msg']
-    result, _ = run_module(MODULE, {'url': 'http://127.0.0.1:1/', 'assertions': ['details.[']})
+    result = run_module(MODULE, {'url': 'http://127.0.0.1:1/', 'assertions': ['details.[']})[0]
     assert result.get('failed') is True
     assert 'JMESPath' in result['msg']
 
@@ -198,8 +198,8 @@ def test_tls_untrusted_certificate_then_trusted_with_ca_path(run_module, backend
     context.load_cert_chain(cert, key)
     server = backend('ok', ssl_context=context)
     url = server.url()
-    result, _ = run_module(MODULE, {'url': url})
+    result = run_module(MODULE, {'url': url})[0]
     assert result['status'] == 'critical'
     only(result, 'health.request.tls')
-    result, _ = run_module(MODULE, {'url': url, 'ca_path': cert})
+    result = run_module(MODULE, {'url': url, 'ca_path': cert})[0]
     assert result['status'] == 'ok', result

@@ -82,7 +82,7 @@ def test_probe_alerts_once_on_failure_and_once_on_recovery(tmp_path, probe_dirs,
                           alert_webhook=webhook.url('/hook'))
     for mode, runs in (('ok', 2), ('error500', 3), ('ok', 2)):
         backend.mode = mode
-        for _ in range(runs):
+        for dummy in range(runs):
             run_probe(config)
     assert alerts.read_text().splitlines() == ['down health HTTP 500', 'recovered health ok']
     assert [(p['path'], p['body']['event'], p['body']['target']) for p in webhook.posts] == [
@@ -128,7 +128,7 @@ def test_probe_textfile_is_written_atomically_and_parses(tmp_path, probe_dirs, b
     probe = load_probe_module()
     # prometheus_client strips the unit-like suffixes it knows from family names; compare the samples.
     samples = dict(((s.name, s.labels.get('target')), s.value) for f in families.values() for s in f.samples)
-    assert set(name for name, _ in samples) == set(probe.METRIC_NAMES)
+    assert set(name for name, target in samples) == set(probe.METRIC_NAMES)
     assert samples[('tank_health_probe_up', 'health')] == 0
     assert samples[('tank_health_probe_up', 'front_page')] == 1
     assert samples[('tank_health_probe_http_status_code', 'health')] == 200
@@ -170,7 +170,7 @@ def test_probe_skips_while_a_previous_run_holds_the_lock(tmp_path, probe_dirs, b
 def test_probe_rotates_its_own_log(tmp_path, probe_dirs, backends):
     backend = backends('ok')
     config = probe_config(tmp_path, probe_dirs, [health_target(backend.url())], log_max_bytes=150, log_backups=2)
-    for _ in range(8):
+    for dummy in range(8):
         run_probe(config)
     names = sorted(os.listdir(str(probe_dirs['log'])))
     assert names == ['probe.log', 'probe.log.1', 'probe.log.2']

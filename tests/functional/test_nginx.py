@@ -36,7 +36,7 @@ def finding(result, finding_id, subject=None):
 
 def test_healthy_nginx_serving_a_react_build_gives_no_finding(run_module, site):
     site.start()
-    result, _ = run_module(MODULE, site.module_args())
+    result = run_module(MODULE, site.module_args())[0]
     assert result['findings'] == [], result['findings']
     assert result['status'] == 'ok'
     assert result['changed'] is False
@@ -48,7 +48,7 @@ def test_healthy_nginx_serving_a_react_build_gives_no_finding(run_module, site):
 
 
 def test_nginx_stopped(run_module, site):
-    result, _ = run_module(MODULE, site.module_args())
+    result = run_module(MODULE, site.module_args())[0]
     assert result['status'] == 'critical'
     finding(result, 'nginx.process.not_running')
     unavailable = finding(result, 'nginx.front_page.unavailable')
@@ -62,7 +62,7 @@ def test_broken_config_is_reported_without_reloading(run_module, site):
     with open(site.conf) as handle:
         good = handle.read()
     site.write_conf(good.replace('worker_connections 64;', 'worker_connections 64; bogus_directive on;'))
-    result, _ = run_module(MODULE, site.module_args())
+    result = run_module(MODULE, site.module_args())[0]
     invalid = finding(result, 'nginx.config.invalid')
     assert '[emerg]' in invalid['message'] and 'bogus_directive' in invalid['message']
     assert 'nginx -s reload' in invalid['remedy']
@@ -75,7 +75,7 @@ def test_broken_config_is_reported_without_reloading(run_module, site):
 def test_deleted_asset_answered_by_the_index_fallback(run_module, site):
     site.start()
     os.unlink(site.asset(JS))
-    result, _ = run_module(MODULE, site.module_args())
+    result = run_module(MODULE, site.module_args())[0]
     missing = finding(result, 'nginx.front_page.asset_missing', subject=JS)
     assert 'index.html fallback' in missing['message']
     assert 'not found under %s' % site.root in missing['message']
@@ -86,7 +86,7 @@ def test_deleted_asset_answered_by_the_index_fallback(run_module, site):
 def test_emptied_asset(run_module, site):
     site.start()
     open(site.asset(CSS), 'w').close()
-    result, _ = run_module(MODULE, site.module_args())
+    result = run_module(MODULE, site.module_args())[0]
     finding(result, 'nginx.front_page.asset_empty', subject=CSS)
     assert ids(result) == ['nginx.front_page.asset_empty']
 
@@ -94,7 +94,7 @@ def test_emptied_asset(run_module, site):
 def test_web_root_unreadable_by_the_worker_user(run_module, site):
     site.start()
     os.chmod(site.root, 0o700)  # owned by root: www-data can no longer enter it
-    result, _ = run_module(MODULE, site.module_args())
+    result = run_module(MODULE, site.module_args())[0]
     unreadable = finding(result, 'nginx.web_root.unreadable', subject=site.root)
     assert 'www-data' in unreadable['message']
     forbidden = finding(result, 'nginx.front_page.unavailable')
@@ -107,7 +107,7 @@ def test_another_process_holding_the_port_is_named(run_module, site):
     try:
         started = site.start(check=False)
         assert started.returncode != 0  # nginx cannot bind: the conflict is real
-        result, _ = run_module(MODULE, site.module_args())
+        result = run_module(MODULE, site.module_args())[0]
     finally:
         holder.stop()
     conflict = finding(result, 'nginx.port.conflict', subject=str(site.port))
@@ -118,7 +118,7 @@ def test_another_process_holding_the_port_is_named(run_module, site):
 
 def test_status_url_that_is_not_stub_status_is_unknown_with_the_reason(run_module, site):
     site.start()
-    result, _ = run_module(MODULE, site.module_args(status_url=site.url('/not_status')))
+    result = run_module(MODULE, site.module_args(status_url=site.url('/not_status')))[0]
     unparsable = finding(result, 'nginx.stub_status.unparsable')
     assert 'hello from the app' in unparsable['message']
     assert ids(result) == ['nginx.stub_status.unparsable']
@@ -128,7 +128,7 @@ def test_status_url_that_is_not_stub_status_is_unknown_with_the_reason(run_modul
 
 def test_check_mode_changes_nothing(run_module, site):
     site.start()
-    result, _ = run_module(MODULE, site.module_args(), check=True)
+    result = run_module(MODULE, site.module_args(), check=True)[0]
     assert result['status'] == 'ok'
     assert result['changed'] is False
 

@@ -57,10 +57,10 @@ def split_url(url):
     hostport, slash, path = rest.partition('/')
     hostport = hostport.rpartition('@')[2]
     if hostport.startswith('['):
-        host, _, port = hostport[1:].partition(']')
+        host, port = hostport[1:].partition(']')[::2]
         port = port[1:]
     else:
-        host, _, port = hostport.partition(':')
+        host, port = hostport.partition(':')[::2]
     return scheme, host, int(port) if port else (443 if scheme == 'https' else 80), '/' + path
 
 
@@ -128,7 +128,7 @@ def parse_response(raw):
         raise ProbeError('not an HTTP answer: %r' % lines[0][:80])
     headers = {}
     for line in lines[1:]:
-        name, _, value = line.partition(':')
+        name, value = line.partition(':')[::2]
         headers[name.strip().lower()] = value.strip()
     if 'chunked' in headers.get('transfer-encoding', '').lower():
         body = dechunk(body)
@@ -138,7 +138,7 @@ def parse_response(raw):
 def dechunk(body):
     out = []
     while body:
-        size_line, _, rest = body.partition(b'\r\n')
+        size_line, rest = body.partition(b'\r\n')[::2]
         try:
             size = int(size_line.split(b';')[0].strip() or b'0', 16)
         except ValueError:
