@@ -26,7 +26,7 @@ GOAL_MS = 50.0
 
 def cpu_ms_per_run(command, runs):
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    for _ in range(runs):
+    for dummy in range(runs):
         subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)

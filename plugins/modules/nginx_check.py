@@ -140,6 +140,11 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+changed:
+  description: Always V(false); the check only reads.
+  returned: always
+  type: bool
+  sample: false
 check:
   description: Name of the check.
   returned: always

@@ -139,8 +139,8 @@ def test_slow_answer_over_the_warning_threshold(run_module, backend):
 
 def test_latency_threshold_override_makes_it_critical(run_module, backend):
     server = backend('slow', delay=0.6)
-    result = run_module(MODULE, {'url': server.url(),
-                                    'thresholds': {'latency_seconds': {'warning': 0.2, 'critical': 0.5}}})[0]
+    thresholds = {'latency_seconds': {'warning': 0.2, 'critical': 0.5}}
+    result = run_module(MODULE, {'url': server.url(), 'thresholds': thresholds})[0]
     assert result['status'] == 'critical'
     only(result, 'health.response.latency')
 
