@@ -27,7 +27,7 @@ description:
   - To call the health URL every minute as the guide asks, install the probe of the
     C(tank.monitoring.health_probe) role.
 author:
-  - tank.monitoring contributors
+  - Tank Monitoring Team (@tank-monitoring)
 requirements:
   - jmespath (on the managed host, only when O(assertions) is used)
 extends_documentation_fragment:

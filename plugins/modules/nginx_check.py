@@ -30,7 +30,7 @@ description:
   - The worker user must be able to read every file of the web root (and traverse every directory up
     to it); mode bits are evaluated for that user and its groups (ACLs are not read).
 author:
-  - tank.monitoring contributors
+  - Tank Monitoring Team (@tank-monitoring)
 requirements:
   - psutil (on the managed host)
   - the nginx binary (for C(nginx -t))
