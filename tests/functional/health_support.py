@@ -203,3 +203,35 @@ def remove_cron_entry(name, user='root'):
         kept.append(line)
     if kept != lines:
         subprocess.run(['crontab', '-u', user, '-'], input=''.join(kept), text=True, check=True)
+
+
+class NodeExporter(object):
+    """The real node_exporter (Debian prometheus-node-exporter) on a loopback port, reading a textfile dir."""
+
+    BINARY = '/usr/bin/prometheus-node-exporter'
+
+    def __init__(self, textfile_dir):
+        self.port = free_port()
+        self.proc = subprocess.Popen([self.BINARY, '--web.listen-address=127.0.0.1:%d' % self.port,
+                                      '--collector.textfile.directory=%s' % textfile_dir],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def scrape(self, timeout=10.0):
+        import urllib.request
+        end = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen('http://127.0.0.1:%d/metrics' % self.port, timeout=5) as response:
+                    return response.read().decode('utf-8')
+            except OSError:
+                if time.monotonic() > end or self.proc.poll() is not None:
+                    raise
+                time.sleep(0.2)
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()

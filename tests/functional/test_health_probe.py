@@ -3,7 +3,8 @@
 
 The alert and metrics logic is exercised by running the installed program directly (as cron would,
 with the system Python); one test proves that the cron entry the role writes really fires under
-`cron -f` (it waits for the next minute, up to ~75 s).
+`cron -f` (it waits for the next minute, up to ~75 s), and one that the real node_exporter reads
+the probe's textfile and serves every metric the Grafana dashboard queries.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
 from conftest import REPO, run_playbook
-from health_support import (Backend, CronDaemon, crontab, free_port, load_probe_module, remove_cron_entry,
-                            run_probe, write_probe_config)
+from health_support import (Backend, CronDaemon, NodeExporter, crontab, free_port, load_probe_module,
+                            remove_cron_entry, run_probe, write_probe_config)
 
 DASHBOARD = os.path.join(REPO, 'roles', 'health_probe', 'files', 'grafana', 'tank-monitoring.json')
 # Metrics node_exporter (textfile, cpu, meminfo, filesystem, loadavg collectors) provides.
@@ -349,3 +350,27 @@ def test_metric_name_extraction():
     assert metric_names('100 * (1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[5m])))') == {
         'node_cpu_seconds_total'}
     assert metric_names('time() - max by (instance) (tank_health_probe_up{target="x"})') == {'tank_health_probe_up'}
+
+
+def test_real_node_exporter_serves_the_probe_textfile_and_every_dashboard_metric(tmp_path, probe_dirs, backends):
+    """Proof with the real node_exporter: it parses the probe's file and exposes every metric the dashboard uses."""
+    backend = backends('ok')
+    config = probe_config(tmp_path, probe_dirs, [health_target(backend.url())])
+    assert run_probe(config).returncode == 0
+    exporter = NodeExporter(str(probe_dirs['textfile']))
+    try:
+        scraped = exporter.scrape()
+    finally:
+        exporter.stop()
+    samples = [s for f in text_string_to_metric_families(scraped) for s in f.samples]
+    names = set(s.name for s in samples)
+    with open(DASHBOARD) as handle:
+        dashboard = json.load(handle)
+    used = set()
+    for query in dashboard_queries(dashboard):
+        used |= metric_names(query)
+    assert used <= names, 'the dashboard queries metrics node_exporter does not serve: %s' % sorted(used - names)
+    errors = [s.value for s in samples if s.name == 'node_textfile_scrape_error']
+    assert errors == [0.0]
+    up = [s for s in samples if s.name == 'tank_health_probe_up']
+    assert [(s.labels['target'], s.value) for s in up] == [('health', 1.0)]
