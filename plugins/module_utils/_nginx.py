@@ -142,7 +142,8 @@ def run(params, result, deadline):
     if psutil is None:
         raise MissingLibrary('psutil')
     _validate(params)
-    master = _master(params)
+    parsed = _test_config(params, result, deadline)
+    master = _master(params, parsed)
     if master is None:
         where = (' for %s' % params['config']) if params.get('config') else ''
         result.add('process.not_running', CRITICAL, 'No nginx master process is running%s.' % where,
@@ -151,14 +152,12 @@ def run(params, result, deadline):
         result.metric('master_pid', master.pid)
         result.metric('worker_processes', len(_children(master)))
     _service(params, result, deadline)
-    parsed = _test_config(params, result, deadline)
     _ports(params, result, master, parsed)
     if params.get('status_url'):
         _stub_status(params, result, deadline)
     if params.get('front_page_url'):
         _front_page(params, result, deadline, parsed)
     _web_roots(params, result, parsed)
-
 
 def _validate(params):
     for option in ('status_url', 'front_page_url'):
@@ -185,9 +184,14 @@ def run_bounded(command, deadline):
 
 # -- process and service ---------------------------------------------------------------------
 
-def _master(params):
-    """The nginx master process of this configuration (pid_file, then -c CONFIG, then any)."""
-    pid_file = params.get('pid_file')
+def _master(params, parsed):
+    """The nginx master process of this configuration, or None.
+
+    Found through the pid file (option, else the configuration's ``pid`` directive); without one,
+    through the command line: ``-c CONFIG`` when ``config`` is set (a master started without ``-c``
+    uses the compiled-in path, which may be that file), else any master.
+    """
+    pid_file = params.get('pid_file') or _resolve((parsed or {}).get('pid'), params.get('prefix'))
     if pid_file:
         try:
             with open(pid_file) as handle:
@@ -205,8 +209,18 @@ def _master(params):
             continue
     config = params.get('config')
     if config:
-        masters = [p for p in masters if _command_line(p).find(config) >= 0]
+        masters = ([p for p in masters if config in _command_line(p)] or
+                   [p for p in masters if ' -c ' not in _command_line(p)])
     return masters[0] if masters else None
+
+
+def _resolve(path, prefix):
+    """``path`` from the configuration, made absolute against ``prefix`` (None when it cannot be)."""
+    if not path:
+        return None
+    if os.path.isabs(path):
+        return path
+    return os.path.join(prefix, path) if prefix else None
 
 
 def _command_line(process):
@@ -290,8 +304,8 @@ def _test_config(params, result, deadline):
 
 
 def parse_config(text):
-    """Listen ports, worker user and web roots from ``nginx -T`` output (directives one per line)."""
-    ports, roots, user = [], [], None
+    """Listen ports, worker user, web roots and pid file from ``nginx -T`` output."""
+    ports, roots, user, pid = [], [], None, None
     for raw in text.splitlines():
         line = raw.split('#', 1)[0].strip()
         for directive in line.split(';'):
@@ -309,7 +323,9 @@ def parse_config(text):
                     roots.append(root)
             elif name == 'user':
                 user = args[0].strip('\'"')
-    return {'ports': ports, 'roots': roots, 'user': user}
+            elif name == 'pid':
+                pid = args[0].strip('\'"')
+    return {'ports': ports, 'roots': roots, 'user': user, 'pid': pid}
 
 
 def listen_port(value):
@@ -522,15 +538,9 @@ def _on_disk(path, roots):
 
 def _roots(params, parsed):
     roots = list(params.get('web_root') or []) or (parsed or {}).get('roots') or []
-    prefix = params.get('prefix')
-    absolute = []
-    for root in roots:
-        if not os.path.isabs(root):
-            if not prefix:
-                continue  # relative to nginx's compiled prefix, which we do not guess
-            root = os.path.join(prefix, root)
-        absolute.append(os.path.normpath(root))
-    return absolute
+    # A relative root is relative to the prefix; without one we do not guess nginx's compiled-in prefix.
+    resolved = (_resolve(root, params.get('prefix')) for root in roots)
+    return [os.path.normpath(root) for root in resolved if root]
 
 
 def _web_roots(params, result, parsed):

@@ -14,8 +14,10 @@ description:
   - Implements section 10 of the Tank operations guide (C(systemctl status nginx); on trouble
     C(nginx -t) then C(nginx -s reload); front page not loading - corrupted React build, permissions,
     port conflict).
-  - Checks that an nginx master process runs (the one started with O(config) when given, or the one in
-    O(pid_file)) and, where systemd is the init system, that the O(service_name) unit is active.
+  - Checks that the nginx master process of this configuration runs - the process named by O(pid_file),
+    else by the C(pid) directive of the configuration, else a master started with C(-c) O(config)
+    (or without C(-c), when O(config) is the compiled-in path), else any master - and, where systemd is
+    the init system, that the O(service_name) unit is active.
   - Runs C(nginx -t) (read-only; the check never reloads or signals nginx) and reports the C([emerg])
     lines when the configuration is invalid. When it passes, C(nginx -T) gives the listen ports, the
     web roots and the worker user, unless O(listen_ports), O(web_root) and O(worker_user) are set.
@@ -45,7 +47,8 @@ options:
   config:
     description:
       - Main configuration file, passed to C(nginx -t -c). Default is nginx's compiled-in path.
-      - When set, only a master process started with this file counts as running.
+      - When set and no pid file is known, only a master started with this file (or without C(-c)) counts
+        as running.
     type: path
   prefix:
     description:
@@ -53,7 +56,7 @@ options:
     type: path
   pid_file:
     description:
-      - PID file of the nginx master; when set, the master is the process it names.
+      - PID file of the nginx master; default is the C(pid) directive of the configuration.
     type: path
   service_name:
     description:

@@ -56,6 +56,17 @@ def test_nginx_stopped(run_module, site):
     assert 'nginx -t' in result['findings'][0]['remedy'] or any('nginx -t' in f['remedy'] for f in result['findings'])
 
 
+def test_another_nginx_running_does_not_count_for_this_configuration(run_module, site):
+    other = NginxSite()
+    try:
+        other.start()
+        result = run_module(MODULE, site.module_args())[0]
+        finding(result, 'nginx.process.not_running')
+        assert 'master_pid' not in result['metrics']
+    finally:
+        other.cleanup()
+
+
 def test_broken_config_is_reported_without_reloading(run_module, site):
     site.start()
     pid = site.pid

@@ -15,6 +15,7 @@ from ansible_collections.tank.monitoring.plugins.module_utils import _nginx
 NGINX_T = """
 # configuration file /etc/nginx/nginx.conf:
 user www-data;  # the workers
+pid /run/nginx.pid;
 http {
     server {
         listen 80 default_server;
@@ -30,7 +31,8 @@ http {
 
 
 def test_parse_config_reads_ports_user_and_roots():
-    assert _nginx.parse_config(NGINX_T) == {'ports': [80, 443, 8080], 'roots': ['/var/www/tank'], 'user': 'www-data'}
+    assert _nginx.parse_config(NGINX_T) == {'ports': [80, 443, 8080], 'roots': ['/var/www/tank'], 'user': 'www-data',
+                                            'pid': '/run/nginx.pid'}
 
 
 @pytest.mark.parametrize('value, port', [('8080', 8080), ('127.0.0.1:81', 81), ('[::]:443', 443), ('[::1]', 80),
