@@ -78,9 +78,11 @@ def display_url(url):
 
 
 def fetch(url, deadline, headers=None, validate_certs=True, ca_path=None, client_cert=None, client_key=None,
-          use_proxy=True, url_username=None, url_password=None, max_bytes=DEFAULT_MAX_BYTES):
-    """GET ``url`` within ``deadline``; return a ``Response`` (never raises for network errors)."""
-    timeout = max(0.05, deadline.remaining() - DEADLINE_MARGIN)
+          use_proxy=True, url_username=None, url_password=None, max_bytes=DEFAULT_MAX_BYTES, timeout=None):
+    """GET ``url`` within ``deadline`` (and ``timeout`` when given, so one hung URL cannot use up
+    the budget of a check that has several); return a ``Response`` (never raises for network errors)."""
+    budget = max(0.05, deadline.remaining() - DEADLINE_MARGIN)
+    timeout = budget if timeout is None else max(0.05, min(timeout, budget))
     started = time.monotonic()
     try:
         handle = open_url(url, method='GET', headers=headers or {}, timeout=timeout, validate_certs=validate_certs,

@@ -117,6 +117,7 @@ ARGUMENT_SPEC = dict(
     listen_ports=dict(type='list', elements='int', default=[]),
     web_root=dict(type='list', elements='path', default=[]),
     worker_user=dict(type='str'),
+    request_timeout=dict(type='float', default=10.0),
     max_assets=dict(type='int', default=50),
     max_files=dict(type='int', default=10000),
     validate_certs=dict(type='bool', default=True),
@@ -167,6 +168,8 @@ def _validate(params):
     for port in params.get('listen_ports') or []:
         if not 0 < port < 65536:
             raise CheckInputError('listen_ports holds %r, which is not a TCP port' % (port,))
+    if params.get('request_timeout') is not None and params['request_timeout'] <= 0:
+        raise CheckInputError('request_timeout must be a positive number of seconds')
     for option in ('max_assets', 'max_files'):
         if (params.get(option) or 0) < 0:
             raise CheckInputError('%s must be 0 or more' % option)
@@ -428,7 +431,8 @@ def _stub_status(params, result, deadline):
 
 def _fetch(params, url, deadline, max_bytes=_http.DEFAULT_MAX_BYTES):
     return _http.fetch(url, deadline, validate_certs=params.get('validate_certs', True),
-                       ca_path=params.get('ca_path'), use_proxy=params.get('use_proxy', True), max_bytes=max_bytes)
+                       ca_path=params.get('ca_path'), use_proxy=params.get('use_proxy', True), max_bytes=max_bytes,
+                       timeout=params.get('request_timeout') or None)
 
 
 class _AssetParser(HTMLParser):

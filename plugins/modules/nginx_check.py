@@ -89,6 +89,12 @@ options:
     description:
       - User the nginx workers run as. Default is the C(user) directive, else C(nobody) (nginx's default).
     type: str
+  request_timeout:
+    description:
+      - Time limit of each HTTP request (status page, front page, each asset), in seconds, so that one
+        URL that accepts and never answers cannot use up the whole O(timeout).
+    type: float
+    default: 10.0
   max_assets:
     description:
       - Largest number of scripts and stylesheets of the front page that are fetched.

@@ -118,13 +118,17 @@ def test_another_process_holding_the_port_is_named(run_module, site):
     try:
         started = site.start(check=False)
         assert started.returncode != 0  # nginx cannot bind: the conflict is real
-        result = run_module(MODULE, site.module_args())[0]
+        # The holder accepts connections but never answers HTTP: each request is cut at 2 s.
+        result = run_module(MODULE, site.module_args(request_timeout=2))[0]
     finally:
         holder.stop()
     conflict = finding(result, 'nginx.port.conflict', subject=str(site.port))
     assert 'python3 (pid %d)' % holder.proc.pid in conflict['message']
     finding(result, 'nginx.process.not_running')
     assert result['status'] == 'critical'
+    # The requests to the holder time out one by one instead of using up the whole check budget.
+    assert 'No answer' in finding(result, 'nginx.front_page.unavailable')['message']
+    assert result['duration_seconds'] < 2 * 2 + 2
 
 
 def test_status_url_that_is_not_stub_status_is_unknown_with_the_reason(run_module, site):
