@@ -48,6 +48,8 @@ def test_healthy_nginx_serving_a_react_build_gives_no_finding(run_module, site):
 
 
 def test_nginx_stopped(run_module, site):
+    site.start()
+    site.stop()
     result = run_module(MODULE, site.module_args())[0]
     assert result['status'] == 'critical'
     finding(result, 'nginx.process.not_running')
