@@ -160,6 +160,7 @@ def run(params, result, deadline):
         _front_page(params, result, deadline, parsed)
     _web_roots(params, result, parsed)
 
+
 def _validate(params):
     for option in ('status_url', 'front_page_url'):
         url = params.get(option)
