@@ -258,6 +258,17 @@ def test_role_converges_idempotently_check_mode_and_absent(tmp_path, role_vars, 
     assert run.rc == 0 and changed_tasks(run) == []
 
 
+def test_shipped_playbook_provisions_by_fqcn_in_check_mode(tmp_path, role_vars):
+    """`ansible-playbook tank.monitoring.health_probe -e target=...` works (check mode: nothing installed)."""
+    inventory = tmp_path / 'hosts.yml'
+    inventory.write_text(json.dumps({'all': {'children': {'tank_backend': {'hosts': {'localhost': {
+        'ansible_connection': 'local', 'ansible_python_interpreter': '{{ ansible_playbook_python }}'}}}}}}))
+    run = run_playbook('tank.monitoring.health_probe', inventory=str(inventory), extra_vars=role_vars, check=True)
+    assert run.rc == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    assert any(name.endswith('Install | Install the probe program') for name, result in run.tasks())
+    assert not os.path.exists(role_vars['health_probe_install_dir'])
+
+
 def test_role_preflight_rejects_a_timeout_longer_than_the_interval(tmp_path, role_vars):
     run = run_playbook(role_playbook(tmp_path), extra_vars=dict(role_vars, health_probe_timeout=30,
                                                                 health_probe_front_page_url='http://127.0.0.1/'))
