@@ -158,7 +158,7 @@ def run(params, result, deadline):
         _stub_status(params, result, deadline)
     if params.get('front_page_url'):
         _front_page(params, result, deadline, parsed)
-    _web_roots(params, result, parsed)
+    _web_roots(params, result, parsed, deadline)
 
 
 def _validate(params):
@@ -548,7 +548,7 @@ def _roots(params, parsed):
     return [os.path.normpath(root) for root in resolved if root]
 
 
-def _web_roots(params, result, parsed):
+def _web_roots(params, result, parsed, deadline):
     roots = [root for root in _roots(params, parsed) if os.path.isdir(root)]
     if not roots:
         return
@@ -563,7 +563,7 @@ def _web_roots(params, result, parsed):
     gids.add(account.pw_gid)
     limit = params.get('max_files', 10000)
     for root in roots:
-        denied, checked = unreadable(root, account.pw_uid, gids, limit)
+        denied, checked = unreadable(root, account.pw_uid, gids, limit, deadline)
         result.metric('web_root_files_checked', checked, subject=root)
         if denied:
             result.add('web_root.unreadable', CRITICAL,
@@ -585,8 +585,11 @@ def _allowed(st, uid, gids, want):
     return bits & want == want
 
 
-def unreadable(root, uid, gids, limit):
-    """Paths under ``root`` the user cannot serve: directories need x (and every parent), files need r."""
+def unreadable(root, uid, gids, limit, deadline=None):
+    """Paths under ``root`` the user cannot serve: directories need x (and every parent), files need r.
+
+    Stops after ``limit`` paths, or when ``deadline`` expires (a web root on a slow network share).
+    """
     denied = []
     parent = os.path.dirname(root)
     while parent and parent != os.path.dirname(parent):
@@ -598,7 +601,7 @@ def unreadable(root, uid, gids, limit):
         parent = os.path.dirname(parent)
     checked = 0
     for directory, dirs, files in os.walk(root):
-        if checked >= limit:
+        if checked >= limit or (deadline is not None and deadline.expired):
             break
         try:
             st = os.stat(directory)
