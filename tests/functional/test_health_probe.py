@@ -385,3 +385,10 @@ def test_real_node_exporter_serves_the_probe_textfile_and_every_dashboard_metric
     assert errors == [0.0]
     up = [s for s in samples if s.name == 'tank_health_probe_up']
     assert [(s.labels['target'], s.value) for s in up] == [('health', 1.0)]
+
+
+def test_role_preflight_requires_the_probe_python(tmp_path, role_vars):
+    run = run_playbook(role_playbook(tmp_path), extra_vars=dict(role_vars, health_probe_python='/nonexistent/python3'))
+    assert run.rc != 0
+    assert 'does not exist or is not executable' in run.stdout
+    assert not os.path.exists(role_vars['health_probe_install_dir'])
