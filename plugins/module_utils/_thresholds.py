@@ -97,6 +97,14 @@ DEFAULTS = {
         # guide §8 table: rejected almost 0% normal, 5% or more a problem.
         'reject_rate_percent': _t(1, 5, ABOVE, '%', 'guide §8: rejected almost 0% normal, 5% or more a problem'),
     },
+    'health': {
+        # guide §4: the health API must answer; slow answers precede "no response".
+        'latency_seconds': _t(1.0, 5.0, ABOVE, 's', 'guide §4: GET /api/health answers {"status": "ok"}'),
+    },
+    'nginx': {
+        # guide §10: the front page must load.
+        'front_page_latency_seconds': _t(2.0, 10.0, ABOVE, 's', 'guide §10: front page not loading'),
+    },
 }
 
 

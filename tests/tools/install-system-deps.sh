@@ -9,6 +9,7 @@ cd "$(dirname "$0")/../.."
 debian_packages=(
   nginx
   cron
+  prometheus-node-exporter
 )
 npm_packages=(
   pm2@7.0.4

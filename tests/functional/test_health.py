@@ -1,0 +1,205 @@
+# -*- coding: utf-8 -*-
+"""health_check against real HTTP backends on 127.0.0.1 (tests/functional/health_support.py)."""
+
+from __future__ import annotations
+
+import ssl
+import subprocess
+import time
+
+import pytest
+
+from ansible_collections.tank.monitoring.plugins.module_utils import _health
+from ansible_collections.tank.monitoring.plugins.module_utils._runner import run_check
+
+from health_support import Backend, free_port
+
+MODULE = 'tank.monitoring.health_check'
+
+
+@pytest.fixture
+def backend():
+    started = []
+
+    def _start(mode='ok', delay=2.0, ssl_context=None):
+        server = Backend(mode, delay, ssl_context).start()
+        started.append(server)
+        return server
+
+    yield _start
+    for server in started:
+        server.stop()
+
+
+def ids(result):
+    return sorted(f['id'] for f in result['findings'])
+
+
+def only(result, finding_id):
+    found = [f for f in result['findings'] if f['id'] == finding_id]
+    assert found, 'no %s finding in %r' % (finding_id, result['findings'])
+    finding = found[0]
+    local = finding_id.split('.', 1)[1]
+    assert finding['remedy'] == _health.CATALOGUE[local].remedy
+    return finding
+
+
+def test_healthy_backend_gives_no_finding(run_module, backend):
+    server = backend('ok')
+    result = run_module(MODULE, {'url': server.url()})[0]
+    assert result['status'] == 'ok', result
+    assert result['findings'] == []
+    assert result['changed'] is False
+    assert result['metrics']['up'] == 1
+    assert result['metrics']['http_status'] == 200
+
+
+def test_healthy_terminus_body_with_assertion(run_module, backend):
+    server = backend('terminus_ok')
+    result = run_module(MODULE, {'url': server.url(), 'assertions': ["details.database.status == 'up'"]})[0]
+    assert result['status'] == 'ok', result
+
+
+def test_backend_stopped_is_refused_and_names_pm2(run_module):
+    url = 'http://127.0.0.1:%d/api/health' % free_port()
+    result = run_module(MODULE, {'url': url})[0]
+    assert result['status'] == 'critical'
+    finding = only(result, 'health.request.refused')
+    assert 'pm2 status' in finding['remedy']
+    assert 'refused' in finding['message']
+    assert result['metrics']['up'] == 0
+
+
+def test_backend_that_never_answers_is_bounded_by_the_timeout(run_module, backend):
+    server = backend('hang')
+    result = run_module(MODULE, {'url': server.url(), 'timeout': 3})[0]
+    assert result['status'] == 'critical'
+    only(result, 'health.request.timeout')
+    assert result['duration_seconds'] <= 3 + 1
+
+
+def test_never_answering_backend_in_process_returns_within_timeout_plus_one_second(backend):
+    server = backend('hang')
+    params = dict((k, v.get('default')) for k, v in _health.ARGUMENT_SPEC.items())
+    params['url'] = server.url()
+    started = time.monotonic()
+    data = run_check(_health.CHECK, _health.run, params, _health.CATALOGUE, timeout=2.0)
+    elapsed = time.monotonic() - started
+    assert elapsed <= 2.0 + 1.0
+    assert data['status'] == 'critical'
+    assert [f['id'] for f in data['findings']] == ['health.request.timeout']
+
+
+def test_http_500_is_a_wrong_status_code(run_module, backend):
+    server = backend('error500')
+    result = run_module(MODULE, {'url': server.url()})[0]
+    assert result['status'] == 'critical'
+    finding = only(result, 'health.response.status_code')
+    assert finding['value'] == 500
+    assert ids(result) == ['health.response.status_code']
+
+
+def test_status_error_body_is_not_ok(run_module, backend):
+    server = backend('status_error')
+    result = run_module(MODULE, {'url': server.url()})[0]
+    assert result['status'] == 'critical'
+    finding = only(result, 'health.response.status_not_ok')
+    assert finding['value'] == 'error'
+    assert ids(result) == ['health.response.status_not_ok']
+
+
+def test_html_page_with_200_is_not_json(run_module, backend):
+    server = backend('html')
+    result = run_module(MODULE, {'url': server.url()})[0]
+    assert result['status'] == 'critical'
+    finding = only(result, 'health.response.not_json')
+    assert 'HTML page' in finding['message']
+    assert ids(result) == ['health.response.not_json']
+
+
+def test_terminus_database_down_names_the_indicator(run_module, backend):
+    server = backend('terminus_db_down')
+    result = run_module(MODULE, {'url': server.url()})[0]
+    assert result['status'] == 'critical'
+    finding = only(result, 'health.indicator.down')
+    assert finding['subject'] == 'database'
+    assert 'ORA-12514' in finding['message']
+    # Terminus answers 503: reported too, but the disk indicator (up) is not.
+    assert ids(result) == ['health.indicator.down', 'health.response.status_code']
+
+
+def test_slow_answer_over_the_warning_threshold(run_module, backend):
+    server = backend('slow', delay=1.3)
+    result = run_module(MODULE, {'url': server.url(), 'timeout': 10})[0]
+    assert result['status'] == 'warning'
+    finding = only(result, 'health.response.latency')
+    assert finding['value'] >= 1.0
+    assert finding['threshold']['name'] == 'latency_seconds'
+
+
+def test_latency_threshold_override_makes_it_critical(run_module, backend):
+    server = backend('slow', delay=0.6)
+    thresholds = {'latency_seconds': {'warning': 0.2, 'critical': 0.5}}
+    result = run_module(MODULE, {'url': server.url(), 'thresholds': thresholds})[0]
+    assert result['status'] == 'critical'
+    only(result, 'health.response.latency')
+
+
+def test_failed_assertion(run_module, backend):
+    server = backend('ok')
+    result = run_module(MODULE, {'url': server.url(), 'assertions': ['details.database']})[0]
+    assert result['status'] == 'critical'
+    finding = only(result, 'health.assertion.failed')
+    assert finding['subject'] == 'details.database'
+
+
+def test_token_and_password_never_reach_the_output(run_module, backend):
+    server = backend('error500')
+    token = 'tok-SECRET-4242'
+    result, run = run_module(MODULE, {'url': server.url(), 'token': token}, verbosity=3)
+    assert server.requests[0]['headers']['Authorization'] == 'Bearer %s' % token
+    assert token not in run.stdout and token not in run.stderr
+    password = 'pw-SECRET-4343'
+    result, run = run_module(MODULE, {'url': server.url(), 'url_username': 'ops', 'url_password': password},
+                             verbosity=3)
+    assert server.requests[1]['headers']['Authorization'].startswith('Basic ')
+    assert password not in run.stdout and password not in run.stderr
+
+
+def test_credentials_in_the_url_are_not_shown_in_findings(run_module, backend):
+    server = backend('error500')
+    result = run_module(MODULE, {'url': server.url().replace('http://', 'http://ops:hidden-pw@')})[0]
+    assert server.requests[0]['headers']['Authorization'].startswith('Basic ')
+    finding = only(result, 'health.response.status_code')
+    assert finding['subject'] == server.url()
+    assert 'hidden-pw' not in finding['message']
+
+
+def test_invalid_options_fail_with_a_message(run_module):
+    result = run_module(MODULE, {'url': 'ftp://example.invalid/x'})[0]
+    assert result.get('failed') is True
+    assert 'http://' in result['msg']
+    result = run_module(MODULE, {'url': 'http://127.0.0.1:1/', 'assertions': ['details.[']})[0]
+    assert result.get('failed') is True
+    assert 'JMESPath' in result['msg']
+
+
+def _self_signed(tmp_path):
+    key, cert = tmp_path / 'key.pem', tmp_path / 'cert.pem'
+    subprocess.run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', str(key), '-out', str(cert),
+                    '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
+                   check=True, capture_output=True)
+    return str(cert), str(key)
+
+
+def test_tls_untrusted_certificate_then_trusted_with_ca_path(run_module, backend, tmp_path):
+    cert, key = _self_signed(tmp_path)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server = backend('ok', ssl_context=context)
+    url = server.url()
+    result = run_module(MODULE, {'url': url})[0]
+    assert result['status'] == 'critical'
+    only(result, 'health.request.tls')
+    result = run_module(MODULE, {'url': url, 'ca_path': cert})[0]
+    assert result['status'] == 'ok', result
