@@ -24,8 +24,20 @@ if [ "${#missing[@]}" -gt 0 ]; then
     echo "Missing Debian packages: ${missing[*]} (run as root, or install them)" >&2
     exit 1
   fi
+  # The tests start nginx, cron and node_exporter themselves: keep package scripts from starting
+  # system services (a policy-rc.d answering 101), and remove only a policy we added.
+  policy=/usr/sbin/policy-rc.d
+  added_policy=
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' > "$policy"
+    chmod 755 "$policy"
+    added_policy=1
+  fi
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  status=0
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || status=$?
+  if [ -n "$added_policy" ]; then rm -f "$policy"; fi
+  [ "$status" -eq 0 ] || exit "$status"
 fi
 
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
