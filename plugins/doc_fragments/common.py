@@ -44,5 +44,69 @@ attributes:
 notes:
   - The check never changes the host; C(changed) is always V(false).
   - Statuses are V(ok), V(warning), V(unknown) (the check could not decide, with the reason) and
-    V(critical); the module's RV(status) is the worst status of its RV(findings).
+    V(critical); the module's C(status) is the worst status of its C(findings).
+'''
+
+    # The result every check returns (docs/result-contract.md); modules add their metrics and name
+    # their finding ids in their own RETURN.
+    RETURN = r'''
+check:
+  description: Name of the check, also its key in the audit report.
+  returned: always
+  type: str
+  sample: resources
+status:
+  description: Worst status of the findings in the order C(ok < warning < unknown < critical); V(ok) when there is none.
+  returned: always
+  type: str
+  sample: warning
+findings:
+  description: One entry per problem found; empty when everything checked is healthy.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Stable identifier C(<check>.<area>.<what>); the remedy is a fixed text per id.
+      type: str
+      sample: resources.filesystem.used
+    status:
+      description: V(warning), V(unknown) or V(critical).
+      type: str
+      sample: warning
+    message:
+      description: What was found, with the measured specifics.
+      type: str
+      sample: Filesystem /data (/dev/sdb1, ext4) is 85.2% full (limit 80%).
+    remedy:
+      description: What to do, in the operations guide's words where it gives a remedy.
+      type: str
+      sample: "Disk usage at 80% or more makes batch files fail to be stored (guide §7, §9): ..."
+    guide_section:
+      description: Section of the operations guide the finding comes from, or null.
+      type: str
+      sample: "§7, §9"
+    subject:
+      description: The item concerned (mount point, app, URL, table, path...), or null.
+      type: str
+      sample: /data
+    value:
+      description: The measured value, or null.
+      type: raw
+      sample: 85.2
+    threshold:
+      description: The threshold that was broken (name, warning, critical, direction, unit), or null.
+      type: dict
+      sample: {name: filesystem_used_percent, warning: 80, critical: 90, direction: above, unit: "%"}
+    reason:
+      description: For V(unknown) findings raised by the runner, why the check could not decide
+        (V(missing_library), V(permission_denied), V(timeout), V(error)).
+      type: str
+      returned: when the runner could not decide
+      sample: timeout
+duration_seconds:
+  description: Wall-clock time the check took, in seconds.
+  returned: always
+  type: float
+  sample: 3.02
 '''

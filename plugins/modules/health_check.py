@@ -132,76 +132,16 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-changed:
-  description: Always V(false); the check only reads.
-  returned: always
-  type: bool
-  sample: false
-check:
-  description: Name of the check.
-  returned: always
-  type: str
-  sample: health
-status:
-  description: Worst status of the findings; V(ok) when there is none.
-  returned: always
-  type: str
-  sample: critical
+extends_documentation_fragment:
+  - tank.monitoring.common
 findings:
   description: One entry per problem found; empty when the backend is healthy.
-  returned: always
-  type: list
-  elements: dict
-  contains:
-    id:
-      description:
-        - Stable identifier C(health.<area>.<what>). One of C(health.request.refused),
-          C(health.request.timeout), C(health.request.dns), C(health.request.tls),
-          C(health.request.connection), C(health.response.status_code), C(health.response.not_json),
-          C(health.response.status_not_ok), C(health.indicator.down), C(health.assertion.failed),
-          C(health.response.latency), or a common one (C(health.timeout), C(health.error),
-          C(health.missing_library)).
-      type: str
-      sample: health.indicator.down
-    status:
-      description: V(warning), V(unknown) or V(critical).
-      type: str
-      sample: critical
-    message:
-      description: What was observed, in words.
-      type: str
-      sample: "Health indicator database is down: ORA-12514: TNS:listener does not currently know of service."
-    remedy:
-      description: What to do, from the guide where it gives a remedy; a fixed text per id.
-      type: str
-      sample: "A dependency of the backend is down as reported by its health indicator: ..."
-    guide_section:
-      description: Section of the operations guide the finding comes from.
-      type: str
-      sample: "§4, §6, §7"
-    subject:
-      description: The URL (credentials removed), the indicator name or the assertion concerned.
-      type: str
-      sample: database
-    value:
-      description: The measured value (HTTP status, indicator state, latency in seconds...), or null.
-      type: raw
-      sample: down
-    threshold:
-      description: The threshold that was broken, for C(health.response.latency); null otherwise.
-      type: dict
-      sample: {name: latency_seconds, warning: 1.0, critical: 5.0, direction: above, unit: s}
 metrics:
   description:
     - C(up) (1 healthy, 0 not), C(latency_seconds) and C(http_status) when an HTTP answer came back.
   returned: always
   type: dict
   sample: {up: 1, latency_seconds: 0.012, http_status: 200}
-duration_seconds:
-  description: Wall-clock time the check took.
-  returned: always
-  type: float
-  sample: 0.02
 '''
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _health

@@ -121,16 +121,8 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-check:
-  description: Name of the check.
-  returned: always
-  type: str
-  sample: logs
-status:
-  description: Worst status of the findings; V(ok) when there is none.
-  returned: always
-  type: str
-  sample: critical
+extends_documentation_fragment:
+  - tank.monitoring.common
 findings:
   description:
     - One entry per problem found; empty when the scheduler and the worker are active and no error repeats.
@@ -138,48 +130,6 @@ findings:
       C(logs.errors.oracle_timeout), C(logs.errors.oracle), C(logs.errors.file), C(logs.errors.ses),
       C(logs.errors.template), C(logs.errors.other), C(logs.file.missing), C(logs.timestamps.missing),
       C(logs.scan.limited)."
-  returned: always
-  type: list
-  elements: dict
-  contains:
-    id:
-      description: Stable identifier C(logs.<area>.<what>).
-      type: str
-      sample: logs.errors.ora12514
-    status:
-      description: V(warning), V(unknown) or V(critical).
-      type: str
-      sample: critical
-    message:
-      description: What was found, with the count, the window and the latest line.
-      type: str
-      sample: "25 Oracle ORA-12514 (wrong SID / service name) error line(s) in the backend logs in the last 15
-        minutes; latest: Error: ORA-12514: TNS:listener does not currently know of service"
-    remedy:
-      description: What to do, in the guide's words; a fixed text per id.
-      type: str
-      sample: "ORA-12514: wrong SID / service name (guide §6): check the DB port and the listener ..."
-    guide_section:
-      description: Section of the operations guide the finding comes from.
-      type: str
-      sample: "§6, §13.5"
-    subject:
-      description: The app (or log file) concerned.
-      type: str
-      sample: backend
-    value:
-      description: The measured value (lines in the window, minutes since the last Scheduler line).
-      type: raw
-      sample: 25
-    threshold:
-      description: The threshold that was broken, or null.
-      type: dict
-      sample: {name: errors_in_window, warning: 3, critical: 20, direction: above, unit: lines}
-    reason:
-      description: For V(unknown) findings, why the check could not decide.
-      type: str
-      returned: when status is unknown
-      sample: error
 metrics:
   description:
     - Measured numbers. C(errors_in_window) maps C(<app>:<class>) to a count; C(log_bytes) and
@@ -192,11 +142,6 @@ metrics:
     errors_in_window: {"backend:ora12514": 25}
     log_bytes: {"/home/tank/.pm2/logs/worker-out.log": 1073741824}
     bytes_scanned: {"/home/tank/.pm2/logs/worker-out.log": 196608}
-duration_seconds:
-  description: Wall-clock time the check took.
-  returned: always
-  type: float
-  sample: 0.08
 '''
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _logs

@@ -277,54 +277,10 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-check:
-  description: Name of the check.
-  returned: always
-  type: str
-  sample: logsdb
-status:
-  description: Worst status of the findings; V(ok) when there is none.
-  returned: always
-  type: str
-  sample: critical
+extends_documentation_fragment:
+  - tank.monitoring.common
 findings:
   description: One entry per problem found; empty when the logs show a healthy system.
-  returned: always
-  type: list
-  elements: dict
-  contains:
-    id:
-      description: Stable identifier C(logsdb.<area>.<what>).
-      type: str
-      sample: logsdb.email_send.fail_spike
-    status:
-      description: V(warning), V(unknown) or V(critical).
-      type: str
-      sample: critical
-    message:
-      description: What was measured, in words.
-      type: str
-      sample: "FAIL in the send log: 98 of 240 (40.83%) in the last 60 min, against 0.7% in the 1440 min before (limit 20%)."
-    remedy:
-      description: What to do, from the guide where it gives a remedy; a fixed text per id.
-      type: str
-      sample: "A sudden rise of FAIL in the send log points to a worker, SES or DB problem (guide §11): ..."
-    guide_section:
-      description: Section of the operations guide the finding comes from.
-      type: str
-      sample: "§11"
-    subject:
-      description: The table concerned, or the MODULE for system errors.
-      type: str
-      sample: EMAIL_SEND_LOG
-    value:
-      description: The measured value.
-      type: raw
-      sample: 40.83
-    threshold:
-      description: The threshold that was broken (name, warning, critical, direction, unit).
-      type: dict
-      sample: {name: send_fail_percent, warning: 5, critical: 20, direction: above, unit: "%"}
 metrics:
   description:
     - Measured numbers; C(query_seconds) and C(system_errors) map the table or MODULE to the value.
@@ -342,11 +298,6 @@ metrics:
     attachment_not_found_percent: 0.0
     system_errors: {DBIO: 1}
     template_errors: 0
-duration_seconds:
-  description: Wall-clock time the check took.
-  returned: always
-  type: float
-  sample: 0.05
 '''
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _logsdb

@@ -149,66 +149,10 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-changed:
-  description: Always V(false); the check only reads.
-  returned: always
-  type: bool
-  sample: false
-check:
-  description: Name of the check.
-  returned: always
-  type: str
-  sample: nginx
-status:
-  description: Worst status of the findings; V(ok) when there is none.
-  returned: always
-  type: str
-  sample: critical
+extends_documentation_fragment:
+  - tank.monitoring.common
 findings:
   description: One entry per problem found; empty when nginx and the front page are healthy.
-  returned: always
-  type: list
-  elements: dict
-  contains:
-    id:
-      description:
-        - Stable identifier C(nginx.<area>.<what>). One of C(nginx.process.not_running),
-          C(nginx.service.inactive), C(nginx.config.invalid), C(nginx.config.untested),
-          C(nginx.stub_status.unreachable), C(nginx.stub_status.unparsable), C(nginx.stub_status.dropped),
-          C(nginx.front_page.unavailable), C(nginx.front_page.not_html), C(nginx.front_page.asset_missing),
-          C(nginx.front_page.asset_empty), C(nginx.front_page.asset_content_type), C(nginx.front_page.latency),
-          C(nginx.web_root.unreadable), C(nginx.port.conflict), C(nginx.port.not_listening),
-          C(nginx.port.unverified), or a common one (C(nginx.timeout), C(nginx.error), C(nginx.missing_library)).
-      type: str
-      sample: nginx.front_page.asset_missing
-    status:
-      description: V(warning), V(unknown) or V(critical).
-      type: str
-      sample: critical
-    message:
-      description: What was observed, in words.
-      type: str
-      sample: "The script /static/js/main.8c9d7e1f.js answered an HTML page (the index.html fallback of try_files): ..."
-    remedy:
-      description: What to do, from the guide; a fixed text per id.
-      type: str
-      sample: "The front page does not load (guide §10): ..."
-    guide_section:
-      description: Section of the operations guide the finding comes from.
-      type: str
-      sample: "§10"
-    subject:
-      description: The item concerned (URL, asset path, port, web root, configuration file), or null.
-      type: str
-      sample: /static/js/main.8c9d7e1f.js
-    value:
-      description: The measured value (HTTP status, content type, port...), or null.
-      type: raw
-      sample: text/html
-    threshold:
-      description: The threshold that was broken, for C(nginx.front_page.latency); null otherwise.
-      type: dict
-      sample: null
 metrics:
   description:
     - C(master_pid), C(worker_processes); the stub_status counters (C(connections_active), C(accepts),
@@ -218,11 +162,6 @@ metrics:
   returned: always
   type: dict
   sample: {master_pid: 1234, worker_processes: 2, connections_active: 1, requests: 42, front_page_assets: 2}
-duration_seconds:
-  description: Wall-clock time the check took.
-  returned: always
-  type: float
-  sample: 0.2
 '''
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _nginx

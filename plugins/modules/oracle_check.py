@@ -86,56 +86,10 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-check:
-  description: Name of the check.
-  returned: always
-  type: str
-  sample: oracle
-status:
-  description: Worst status of the findings; V(ok) when there is none.
-  returned: always
-  type: str
-  sample: critical
+extends_documentation_fragment:
+  - tank.monitoring.common
 findings:
   description: One entry per problem found; empty when the database is reachable and healthy.
-  returned: always
-  type: list
-  elements: dict
-  contains:
-    id:
-      description: Stable identifier C(oracle.<area>.<what>).
-      type: str
-      sample: oracle.listener.service_unknown
-    status:
-      description: V(warning), V(unknown) or V(critical).
-      type: str
-      sample: critical
-    message:
-      description: What happened, in words, with the driver's error line.
-      type: str
-      sample: >-
-        Cannot connect to Oracle at db.tank.example:1521/TANKPDB: DPY-6001: Service "TANKPDB" is not registered
-        with the listener at host "db.tank.example" port 1521. (Similar to ORA-12514)
-    remedy:
-      description: What to do, from the guide where it gives a remedy; a fixed text per id.
-      type: str
-      sample: "Wrong SID / service name (guide §6, ORA-12514): check the DB port and the listener ..."
-    guide_section:
-      description: Section of the operations guide the finding comes from.
-      type: str
-      sample: "§6"
-    subject:
-      description: The database (connect target, never with credentials) or the account concerned.
-      type: str
-      sample: db.tank.example:1521/TANKPDB
-    value:
-      description: The Oracle error code of a failure (C(ORA-12514)), or the measured value of a threshold.
-      type: raw
-      sample: ORA-12514
-    threshold:
-      description: The threshold that was broken (name, warning, critical, direction, unit), or null.
-      type: dict
-      sample: {name: connect_seconds, warning: 1, critical: 5, direction: above, unit: s}
 metrics:
   description: Measured numbers.
   returned: always
@@ -162,11 +116,6 @@ metrics:
     connect_seconds: 0.084
     query_seconds: 0.002
     password_expiry_days: 41.5
-duration_seconds:
-  description: Wall-clock time the check took.
-  returned: always
-  type: float
-  sample: 0.12
 '''
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _oracle

@@ -81,16 +81,8 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-check:
-  description: Name of the check.
-  returned: always
-  type: str
-  sample: pm2
-status:
-  description: Worst status of the findings; V(ok) when there is none.
-  returned: always
-  type: str
-  sample: critical
+extends_documentation_fragment:
+  - tank.monitoring.common
 findings:
   description:
     - One entry per problem found; empty when both apps are online, stable and saved, and PM2 starts on boot.
@@ -98,47 +90,6 @@ findings:
       C(pm2.app.stopped), C(pm2.app.errored), C(pm2.app.restart_loop), C(pm2.app.recently_restarted),
       C(pm2.app.not_online), C(pm2.app.memory), C(pm2.app.cpu), C(pm2.startup.missing), C(pm2.startup.disabled),
       C(pm2.startup.home_mismatch), C(pm2.dump.missing), C(pm2.dump.unsaved_app), C(pm2.dump.stale_app)."
-  returned: always
-  type: list
-  elements: dict
-  contains:
-    id:
-      description: Stable identifier C(pm2.<area>.<what>).
-      type: str
-      sample: pm2.app.restart_loop
-    status:
-      description: V(warning), V(unknown) or V(critical).
-      type: str
-      sample: critical
-    message:
-      description: What was measured, in words.
-      type: str
-      sample: "The app backend is online but restarted 2 time(s) while it was watched (41 restarts in total): a restart loop."
-    remedy:
-      description: What to do, in the guide's words; a fixed text per id.
-      type: str
-      sample: "A restart loop is likely a .env or code error (guide §3): read the error log ..."
-    guide_section:
-      description: Section of the operations guide the finding comes from.
-      type: str
-      sample: "§3"
-    subject:
-      description: The app (C(name[pm_id]) for cluster instances), unit or file concerned, or null.
-      type: str
-      sample: backend
-    value:
-      description: The measured value (PM2 status, restarts, megabytes, percent).
-      type: raw
-      sample: 2
-    threshold:
-      description: The threshold that was broken (name, warning, critical, direction, unit), or null.
-      type: dict
-      sample: {name: app_restarts_during_sample, warning: null, critical: 1, direction: above, unit: ""}
-    reason:
-      description: For V(unknown) findings, why the check could not decide.
-      type: str
-      returned: when status is unknown
-      sample: error
 metrics:
   description:
     - Measured numbers. Per-app metrics map the app name to the value.
@@ -155,11 +106,6 @@ metrics:
     app_uptime_seconds: {backend: 86400.2, worker: 86399.8}
     app_memory_mb: {backend: 120.5, worker: 98.1}
     app_cpu_percent: {backend: 0.3, worker: 1.2}
-duration_seconds:
-  description: Wall-clock time the check took.
-  returned: always
-  type: float
-  sample: 2.41
 '''
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _pm2

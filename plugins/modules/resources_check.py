@@ -72,54 +72,10 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-check:
-  description: Name of the check.
-  returned: always
-  type: str
-  sample: resources
-status:
-  description: Worst status of the findings; V(ok) when there is none.
-  returned: always
-  type: str
-  sample: warning
+extends_documentation_fragment:
+  - tank.monitoring.common
 findings:
   description: One entry per problem found; empty when the host is healthy.
-  returned: always
-  type: list
-  elements: dict
-  contains:
-    id:
-      description: Stable identifier C(resources.<area>.<what>).
-      type: str
-      sample: resources.filesystem.used
-    status:
-      description: V(warning), V(unknown) or V(critical).
-      type: str
-      sample: warning
-    message:
-      description: What was measured, in words.
-      type: str
-      sample: Filesystem /data (/dev/sdb1, ext4) is 85.2% full (limit 80%).
-    remedy:
-      description: What to do, from the guide where it gives a remedy; a fixed text per id.
-      type: str
-      sample: "Disk usage at 80% or more makes batch files fail to be stored (guide §7, §9): ..."
-    guide_section:
-      description: Section of the operations guide the finding comes from.
-      type: str
-      sample: "§7, §9"
-    subject:
-      description: The item concerned (mount point), or null.
-      type: str
-      sample: /data
-    value:
-      description: The measured value.
-      type: raw
-      sample: 85.2
-    threshold:
-      description: The threshold that was broken (name, warning, critical, direction, unit).
-      type: dict
-      sample: {name: filesystem_used_percent, warning: 80, critical: 90, direction: above, unit: "%"}
 metrics:
   description:
     - Measured numbers. Per-filesystem metrics map the mount point to the value.
@@ -131,11 +87,6 @@ metrics:
     memory_available_percent: 80.1
     load5_per_core: 0.1
     filesystem_used_percent: {"/": 22.4}
-duration_seconds:
-  description: Wall-clock time the check took.
-  returned: always
-  type: float
-  sample: 3.02
 '''
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _resources

@@ -141,64 +141,10 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-check:
-  description: Name of the check.
-  returned: always
-  type: str
-  sample: ses
-status:
-  description: Worst status of the findings; V(ok) when there is none.
-  returned: always
-  type: str
-  sample: warning
+extends_documentation_fragment:
+  - tank.monitoring.common
 findings:
   description: One entry per problem found; empty when the account is healthy.
-  returned: always
-  type: list
-  elements: dict
-  contains:
-    id:
-      description:
-        - Stable identifier C(ses.<area>.<what>) - C(ses.quota.used), C(ses.quota.forecast), C(ses.rate.worker),
-          C(ses.account.sending_disabled), C(ses.account.sandbox), C(ses.account.enforcement),
-          C(ses.reputation.bounce), C(ses.reputation.complaint), C(ses.reputation.reject),
-          C(ses.credentials.invalid), C(ses.credentials.expired), C(ses.credentials.missing),
-          C(ses.env_file.unreadable), C(ses.endpoint.unreachable), C(ses.permission.denied),
-          C(ses.api.throttled), C(ses.api.unavailable), C(ses.api.error).
-      type: str
-      sample: ses.quota.used
-    status:
-      description: V(warning), V(unknown) or V(critical).
-      type: str
-      sample: warning
-    message:
-      description: What was measured, in words, with the data source for rates.
-      type: str
-      sample: "170 of the 200 mails allowed in 24 hours were sent: 85% of the daily quota (limit 80%)."
-    remedy:
-      description: What to do, from the guide where it gives a remedy; a fixed text per id.
-      type: str
-      sample: "The daily sending quota must never be exceeded (guide §8): ..."
-    guide_section:
-      description: Section of the operations guide the finding comes from.
-      type: str
-      sample: "§8"
-    subject:
-      description: The region, the IAM action concerned, or the rate's source (V(cloudwatch), V(send_statistics)).
-      type: str
-      sample: ap-northeast-2
-    value:
-      description: The measured value, or the AWS error code for credential and endpoint findings.
-      type: raw
-      sample: 85.0
-    threshold:
-      description: The threshold that was broken (name, warning, critical, direction, unit), or null.
-      type: dict
-      sample: {name: quota_used_percent, warning: 80, critical: 95, direction: above, unit: "%"}
-    reason:
-      description: For V(unknown) findings - V(permission_denied) or V(error).
-      type: str
-      sample: permission_denied
 metrics:
   description:
     - Measured numbers. Rates map their source (V(cloudwatch) or V(send_statistics)) to the percentage.
@@ -216,11 +162,6 @@ metrics:
     bounce_rate_percent: {cloudwatch: 0.8}
     complaint_rate_percent: {cloudwatch: 0.01}
     reject_rate_percent: {send_statistics: 0.0}
-duration_seconds:
-  description: Wall-clock time the check took.
-  returned: always
-  type: float
-  sample: 0.42
 '''
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _ses

@@ -108,59 +108,10 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-check:
-  description: Name of the check.
-  returned: always
-  type: str
-  sample: storage
-status:
-  description: Worst status of the findings; V(ok) when there is none.
-  returned: always
-  type: str
-  sample: critical
+extends_documentation_fragment:
+  - tank.monitoring.common
 findings:
   description: One entry per problem found; empty when the storage is healthy.
-  returned: always
-  type: list
-  elements: dict
-  contains:
-    id:
-      description:
-        - Stable identifier C(storage.<area>.<what>) - C(storage.path.missing), C(storage.path.not_directory),
-          C(storage.path.denied), C(storage.path.unresponsive), C(storage.path.error), C(storage.mount.missing),
-          C(storage.mount.mismatch), C(storage.write.read_only), C(storage.write.denied),
-          C(storage.write.no_space), C(storage.write.failed), C(storage.probe.left_behind),
-          C(storage.probe.run_as), C(storage.filesystem.used), C(storage.filesystem.inodes).
-      type: str
-      sample: storage.mount.missing
-    status:
-      description: V(warning), V(unknown) or V(critical).
-      type: str
-      sample: critical
-    message:
-      description: What was found, in words.
-      type: str
-      sample: "Storage path /mnt/nas/attachments is not a mount point: it is a bare directory of the filesystem at / (ext4 on /dev/sda1)."
-    remedy:
-      description: What to do, from the guide where it gives a remedy; a fixed text per id.
-      type: str
-      sample: "The network drive is detached: the path is a bare local directory, ..."
-    guide_section:
-      description: Section of the operations guide the finding comes from.
-      type: str
-      sample: "§7, §13.3"
-    subject:
-      description: The path concerned, as configured.
-      type: str
-      sample: /mnt/nas/attachments
-    value:
-      description: The measured value (percent used, seconds waited, mount source), or null.
-      type: raw
-      sample: 85.2
-    threshold:
-      description: The threshold that was broken (name, warning, critical, direction, unit), or null.
-      type: dict
-      sample: {name: filesystem_used_percent, warning: 80, critical: 90, direction: above, unit: "%"}
 metrics:
   description: Measured numbers; each maps the path to its value.
   returned: always
@@ -169,11 +120,6 @@ metrics:
     filesystem_used_percent: {"/mnt/nas/attachments": 41.5}
     filesystem_inodes_used_percent: {"/mnt/nas/attachments": 3.1}
     filesystem_free_bytes: {"/mnt/nas/attachments": 1073741824}
-duration_seconds:
-  description: Wall-clock time the check took.
-  returned: always
-  type: float
-  sample: 0.08
 '''
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _storage
