@@ -50,7 +50,7 @@ system-deps:
 	tests/tools/install-system-deps.sh
 
 audit: prepare
-	$(BIN)/ansible-playbook -i $(INVENTORY) playbooks/audit.yml -e tank_audit_report_dir=$(REPORT_DIR)
+	$(BIN)/ansible-playbook -i $(INVENTORY) playbooks/audit.yml -e audit_report_dir=$(REPORT_DIR)
 
 test: prepare-test
 	$(MAKE) --no-print-directory sanity lint changelog-lint

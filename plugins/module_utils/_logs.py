@@ -263,6 +263,7 @@ def run(params, result, deadline):
         if not files:
             result.unknown('file.missing', 'No log file known for the app %s.' % app, subject=app, reason='error')
             continue
+        scanned = False
         for stream, path in files:
             if not os.path.exists(path):
                 result.unknown('file.missing', 'The log file %s of the app %s does not exist.' % (path, app),
@@ -275,8 +276,10 @@ def run(params, result, deadline):
             start = scheduler_start if wants_scheduler else window_start
             _scan_log(result, scan, stream, path, start, window_start, patterns, wants_scheduler, max_scan,
                       max_line, deadline)
-        _judge(result, scan, app, now, window, window_start, scheduler_app, worker_app,
-               params.get('expect_jobs', True), silence_reach)
+            scanned = True
+        if scanned:  # with no readable log, activity cannot be judged: the file findings say why
+            _judge(result, scan, app, now, window, window_start, scheduler_app, worker_app,
+                   params.get('expect_jobs', True), silence_reach)
 
 
 def compile_patterns(overrides):

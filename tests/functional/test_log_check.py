@@ -283,3 +283,12 @@ def test_window_larger_than_max_scan_bytes_is_partial(logs, run_module):
     result, _run = run_module(MODULE, files_args(logs, worker=[worker], window_minutes=60, max_scan_bytes=65536))
     assert 'logs.scan.limited' in ids(result)
     assert result['metrics']['bytes_scanned'][worker] <= 2 * 65536
+
+
+def test_missing_logs_are_unknown_not_a_silent_scheduler(run_module, tmp_path):
+    """No log file at all cannot prove the scheduler or the worker silent: only unknown findings."""
+    result, _run = run_module('tank.monitoring.log_check', {
+        'log_files': {'worker': [str(tmp_path / 'nope-out.log')], 'backend': [str(tmp_path / 'nope2-out.log')]}})
+    ids = {f['id'] for f in result['findings']}
+    assert ids == {'logs.file.missing'}
+    assert result['status'] == 'unknown'
