@@ -144,7 +144,7 @@ class CheckResult(object):
         threshold = self.thresholds[threshold_name]
         status, limit = threshold.evaluate(value)
         if status != OK:
-            text = message.format(value=_fmt(value), limit=_fmt(limit), unit=threshold.unit, subject=subject,
+            text = message.format(value=format_number(value), limit=format_number(limit), unit=threshold.unit, subject=subject,
                                   **details)
             self.add(finding_id, status, text, value=value, threshold=threshold.describe(threshold_name),
                      subject=subject)
@@ -184,7 +184,11 @@ class CheckResult(object):
             }
 
 
-def _fmt(number):
-    if isinstance(number, float):
-        return ('%.2f' % number).rstrip('0').rstrip('.')
-    return str(number)
+def format_number(number, digits=2):
+    """A number for messages: at most ``digits`` decimals, no trailing zeros (``80``, ``85.25``)."""
+    if isinstance(number, int):
+        return str(number)
+    try:
+        return ('%.*f' % (digits, number)).rstrip('0').rstrip('.')
+    except TypeError:
+        return str(number)

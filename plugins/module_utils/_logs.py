@@ -21,7 +21,7 @@ import re
 import time
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _pm2
-from ansible_collections.tank.monitoring.plugins.module_utils._contract import UNKNOWN, FindingSpec
+from ansible_collections.tank.monitoring.plugins.module_utils._contract import UNKNOWN, FindingSpec, format_number
 from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckInputError
 
 CHECK = 'logs'
@@ -440,7 +440,7 @@ def sample_text(line, limit=200):
 
 
 def _judge(result, scan, app, now, window, window_start, scheduler_app, worker_app, expect_jobs, silence_reach):
-    window_text = _num(window)
+    window_text = format_number(window, 1)
     if scan.untimestamped:
         result.add('timestamps.missing', UNKNOWN, 'The log %s of the app %s has no timestamps and was written '
                    'during the window: activity and errors cannot be placed in time.'
@@ -468,7 +468,7 @@ def _judge(result, scan, app, now, window, window_start, scheduler_app, worker_a
             result.metric('scheduler_last_line_minutes_ago', None)
             result.judge('scheduler.silent', 'scheduler_silence_minutes', reach + 1,
                          'No "Scheduler" line in the logs of {subject} for at least {reach} minutes.',
-                         subject=app, reach=_num(reach))
+                         subject=app, reach=format_number(reach, 1))
     for kind in ERROR_CLASSES + ('other',):
         group = scan.errors.get(kind)
         if not group:
@@ -478,7 +478,3 @@ def _judge(result, scan, app, now, window, window_start, scheduler_app, worker_a
                      '{value} {kind} error line(s) in the {subject} logs in the last {window} minutes; latest: '
                      '{sample}', subject=app, kind=CLASS_NAMES[kind], window=window_text,
                      sample=sample_text(group['sample']))
-
-
-def _num(value):
-    return ('%.1f' % value).rstrip('0').rstrip('.')

@@ -22,7 +22,7 @@ import re
 import time
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _oracle_connection as conn
-from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, FindingSpec
+from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, FindingSpec, format_number
 from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckInputError, MissingLibrary
 
 try:
@@ -480,7 +480,7 @@ def _query(context, table, builder, extra_binds):
         # A database error of one table (missing table or column, timeout) leaves the others to run.
         if backend.is_timeout(exc):
             context['result'].unknown('query.timeout', 'The query on %s did not finish within %s s.'
-                                      % (name, _num(timeout)), subject=name, reason='timeout')
+                                      % (name, format_number(timeout, 1)), subject=name, reason='timeout')
         else:
             context['result'].unknown('query.failed', 'The query on %s failed: %s' % (name, _first_line(exc)),
                                       subject=name, reason='error')
@@ -516,25 +516,25 @@ def _judge_auto_run(context, table):
         result.metric('auto_run_last_age_minutes', round(float(last_age) / 60.0, 1))
         result.judge('auto_run.missed', 'autorun_missed_intervals', missed,
                      'The last automation run started {age} min ago: {value} expected intervals of {interval} min '
-                     '(limit {limit}).', subject=name, age=_num(float(last_age) / 60.0),
-                     interval=_num(interval / 60.0))
+                     '(limit {limit}).', subject=name, age=format_number(float(last_age) / 60.0, 1),
+                     interval=format_number(interval / 60.0, 1))
     result.judge('auto_run.failed', 'autorun_failed_runs', failed,
                  '{value} of {runs} automation runs failed in the last {hours} h (limit {limit}).', subject=name,
-                 runs=runs, hours=_num(table['history_hours']))
+                 runs=runs, hours=format_number(table['history_hours'], 1))
     result.judge('auto_run.stuck', 'autorun_stuck_runs', stuck,
                  '{value} automation run(s) started more than {max_run} min ago and never ended (oldest RUN_ID '
-                 '{run_id}).', subject=name, max_run=_num(table['max_run_minutes']), run_id=stuck_run_id)
+                 '{run_id}).', subject=name, max_run=format_number(table['max_run_minutes'], 1), run_id=stuck_run_id)
     if max_gap is not None:
         result.metric('auto_run_max_gap_minutes', round(float(max_gap) / 60.0, 1))
         result.judge('auto_run.irregular', 'autorun_max_gap_intervals', round(float(max_gap) / interval, 2),
                      'The longest gap between automation runs in the last {hours} h is {value} intervals of '
-                     '{interval} min (limit {limit}).', subject=name, hours=_num(table['history_hours']),
-                     interval=_num(interval / 60.0))
+                     '{interval} min (limit {limit}).', subject=name, hours=format_number(table['history_hours'], 1),
+                     interval=format_number(interval / 60.0, 1))
     if min_gap is not None:
         result.metric('auto_run_min_gap_minutes', round(float(min_gap) / 60.0, 1))
         result.judge('auto_run.irregular', 'autorun_min_gap_ratio', round(float(min_gap) / interval, 2),
                      'Two automation runs started only {value} of an interval apart ({interval} min expected, '
-                     'limit {limit}): a second scheduler?', subject=name, interval=_num(interval / 60.0))
+                     'limit {limit}): a second scheduler?', subject=name, interval=format_number(interval / 60.0, 1))
 
 
 def _window_binds(context):
@@ -564,8 +564,8 @@ def _judge_rise(context, finding_id, threshold_name, label, counts, subject, wha
     result.judge(finding_id, threshold_name, percent,
                  '{what}: {count} of {total} ({value}%) in the last {window} min, against {baseline}% in the '
                  '{baseline_window} min before (limit {limit}%).', subject=subject, what=what, count=window_count,
-                 total=window_total, window=_num(context['window']), baseline=_num(baseline_percent),
-                 baseline_window=_num(context['baseline']))
+                 total=window_total, window=format_number(context['window'], 1), baseline=format_number(baseline_percent, 1),
+                 baseline_window=format_number(context['baseline'], 1))
 
 
 def _counts(rows, builder_columns):
@@ -608,7 +608,7 @@ def _judge_system_errors(context, table):
         finding_id = 'system_error.%s' % module.lower() if module.upper() in KNOWN_MODULES else 'system_error.other'
         result.judge(finding_id.lower(), 'system_errors_per_module', errors,
                      '{value} errors of MODULE {subject} in the last {window} min (limit {limit}); sample: {sample}',
-                     subject=module, window=_num(context['window']), sample=sanitize(sample))
+                     subject=module, window=format_number(context['window'], 1), sample=sanitize(sample))
 
 
 def _judge_templates(context, table):
@@ -620,7 +620,7 @@ def _judge_templates(context, table):
     context['result'].metric('template_errors', errors)
     context['result'].judge('template.errors', 'template_errors', errors,
                             '{value} template errors in the last {window} min (limit {limit}), e.g. template '
-                            '{template}: {sample}', subject=table['table'], window=_num(context['window']),
+                            '{template}: {sample}', subject=table['table'], window=format_number(context['window'], 1),
                             template=sanitize(template), sample=sanitize(sample))
 
 
@@ -642,7 +642,3 @@ def sanitize(text, length=_SAMPLE_LENGTH):
     text = _EMAIL_IN_TEXT.sub('<e-mail>', text)
     text = ' '.join(text.split())
     return text if len(text) <= length else text[:length - 3] + '...'
-
-
-def _num(value):
-    return ('%.1f' % value).rstrip('0').rstrip('.')

@@ -27,7 +27,7 @@ from urllib.parse import urljoin, urlsplit
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _http
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, WARNING, FindingSpec
-from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckInputError, MissingLibrary
+from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckInputError, MissingLibrary, run_bounded
 
 try:
     import psutil
@@ -176,16 +176,6 @@ def _validate(params):
             raise CheckInputError('%s must be 0 or more' % option)
 
 
-def run_bounded(command, deadline):
-    """Run ``command`` (a list, no shell) and kill it at the deadline (``subprocess.TimeoutExpired``).
-
-    Not ``AnsibleModule.run_command``: the check runs in-process without a module (one round trip
-    per host, several checks in one invocation) and run_command has no timeout.
-    """
-    return subprocess.run(command, capture_output=True, text=True,  # pylint: disable=ansible-bad-function
-                          timeout=deadline.remaining(), check=False)
-
-
 # -- process and service ---------------------------------------------------------------------
 
 def _master(params, parsed):
@@ -249,7 +239,7 @@ def _service(params, result, deadline):
     if not name or not systemctl or not os.path.isdir('/run/systemd/system'):
         return
     try:
-        proc = run_bounded([systemctl, 'is-active', name], deadline)
+        proc = run_bounded([systemctl, 'is-active', name], deadline, text=True)
     except (OSError, subprocess.TimeoutExpired):
         return
     state = proc.stdout.strip() or 'unknown'
@@ -281,7 +271,7 @@ def _test_config(params, result, deadline):
                        % (params.get('binary'), ', '.join(_SBIN)), subject=params.get('binary'))
         return None
     try:
-        proc = run_bounded(command, deadline)
+        proc = run_bounded(command, deadline, text=True)
     except subprocess.TimeoutExpired:
         result.unknown('config.untested', '`nginx -t` did not finish in time.', reason='timeout')
         return None
@@ -301,7 +291,7 @@ def _test_config(params, result, deadline):
         return None
     dump = _nginx_command(params, '-T', '-q')
     try:
-        proc = run_bounded(dump, deadline)
+        proc = run_bounded(dump, deadline, text=True)
     except (OSError, subprocess.TimeoutExpired):
         return None
     return parse_config(proc.stdout) if proc.returncode == 0 else None

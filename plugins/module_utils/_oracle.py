@@ -14,7 +14,7 @@ import secrets
 import time
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _oracle_connection as conn
-from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, WARNING, FindingSpec
+from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, WARNING, FindingSpec, format_number
 from ansible_collections.tank.monitoring.plugins.module_utils._runner import MissingLibrary
 
 CHECK = 'oracle'
@@ -207,7 +207,7 @@ def _ping(result, session, settings, deadline, target, driver_errors):
         failure = conn.classify(exc)
         if failure.kind in (conn.TIMEOUT, conn.CALL_TIMEOUT):
             result.add('query.timeout', CRITICAL, 'The query %r on %s did not complete within %s s.'
-                       % (PING_SQL, target, _secs(query_budget)), subject=target)
+                       % (PING_SQL, target, format_number(query_budget, 1)), subject=target)
         else:
             result.add('query.failed', CRITICAL, 'The query %r on %s failed: %s' % (PING_SQL, target, failure.detail),
                        subject=target, value=failure.code)
@@ -239,9 +239,5 @@ def _password_expiry(result, session, settings, deadline, target, driver_errors)
 def _failure_message(prefix, failure, connect_timeout):
     if failure.kind == conn.TIMEOUT:
         return '%s: no answer within %s s (network blocked, or a listener that accepts and never answers).' % (
-            prefix, _secs(connect_timeout))
+            prefix, format_number(connect_timeout, 1))
     return '%s: %s' % (prefix, failure.detail)
-
-
-def _secs(value):
-    return ('%.1f' % value).rstrip('0').rstrip('.')

@@ -24,7 +24,7 @@ import subprocess
 import time
 
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, WARNING, FindingSpec
-from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckInputError
+from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckInputError, run_bounded
 
 CHECK = 'pm2'
 
@@ -266,12 +266,8 @@ def jlist(target, executable, deadline):
             raise PermissionError('cannot run pm2 as %s without root privileges (use become: true)' % target.user)
         kwargs.update(user=target.uid, group=target.gid, extra_groups=[])
     try:
-        # Not AnsibleModule.run_command: run() works in-process without a module (one round trip per
-        # host), and needs a hard timeout and a switch to the PM2 user.
-        proc = subprocess.run(  # pylint: disable=ansible-bad-function
-            [executable, 'jlist'], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            env=env, timeout=deadline.remaining(), check=False,
-            cwd=target.user_home if os.path.isdir(target.user_home) else '/', **kwargs)
+        proc = run_bounded([executable, 'jlist'], deadline, env=env,
+                           cwd=target.user_home if os.path.isdir(target.user_home) else '/', **kwargs)
     except subprocess.TimeoutExpired:
         raise Pm2Error('pm2 jlist did not answer within the time limit')
     except OSError as exc:

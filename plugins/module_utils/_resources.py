@@ -13,7 +13,7 @@ import fnmatch
 import os
 import time
 
-from ansible_collections.tank.monitoring.plugins.module_utils._contract import FindingSpec
+from ansible_collections.tank.monitoring.plugins.module_utils._contract import FindingSpec, format_number
 from ansible_collections.tank.monitoring.plugins.module_utils._fsusage import judge_usage, statvfs_dict
 from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckInputError, MissingLibrary
 
@@ -102,7 +102,7 @@ def _cpu(result, before, after, window):
     result.metric('cpu_busy_percent', busy)
     result.metric('cpu_count', psutil.cpu_count() or 1)
     result.judge('cpu.busy', 'cpu_busy_percent', busy,
-                 'CPU busy {value}% over a {window}s window (limit {limit}%).', window=_num(window))
+                 'CPU busy {value}% over a {window}s window (limit {limit}%).', window=format_number(window, 1))
 
 
 def _memory(result):
@@ -164,7 +164,3 @@ def _filesystems(result, exclude_mounts, exclude_fstypes):
         except OSError:
             continue
         judge_usage(result, mountpoint, vfs, 'Filesystem', '%s, %s' % (device, fstype))
-
-
-def _num(value):
-    return ('%.1f' % value).rstrip('0').rstrip('.')

@@ -14,6 +14,7 @@ every ``*_check`` module uses.
 
 from __future__ import annotations
 
+import subprocess
 import threading
 import time
 import traceback
@@ -23,6 +24,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import (
     FAIL_ON_CHOICES,
     CheckResult,
+    format_number,
     should_fail,
 )
 from ansible_collections.tank.monitoring.plugins.module_utils._thresholds import ThresholdError, resolve
@@ -55,6 +57,18 @@ class Deadline(object):
     @property
     def expired(self):
         return time.monotonic() >= self.expires
+
+
+def run_bounded(command, deadline, **kwargs):
+    """Run ``command`` (a list, no shell), capturing its output; killed at the deadline
+    (``subprocess.TimeoutExpired``).
+
+    Not ``AnsibleModule.run_command``: checks run in-process without a module (several checks in
+    one invocation), and run_command has no timeout.
+    """
+    kwargs.setdefault('stdin', subprocess.DEVNULL)
+    return subprocess.run(command, capture_output=True,  # pylint: disable=ansible-bad-function
+                          timeout=deadline.remaining(), check=False, **kwargs)
 
 
 def common_argument_spec(default_timeout=30.0):
@@ -116,7 +130,7 @@ def run_check(check, logic, params, catalogue, thresholds=None, timeout=30.0, se
     worker.start()
     worker.join(timeout)
     if worker.is_alive():
-        result.unknown('timeout', 'The %s check did not finish within %s seconds.' % (check, _secs(timeout)),
+        result.unknown('timeout', 'The %s check did not finish within %s seconds.' % (check, format_number(timeout, 1)),
                        reason='timeout', subject=check)
     if 'input_error' in outcome:
         raise outcome['input_error']
@@ -124,10 +138,6 @@ def run_check(check, logic, params, catalogue, thresholds=None, timeout=30.0, se
     if 'traceback' in outcome:
         data['exception'] = outcome['traceback']
     return scrub(data, secrets)
-
-
-def _secs(value):
-    return ('%.1f' % value).rstrip('0').rstrip('.')
 
 
 class CheckModule(object):

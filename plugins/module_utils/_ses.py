@@ -22,7 +22,7 @@ import random
 import re
 import time
 
-from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, WARNING, FindingSpec
+from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, WARNING, FindingSpec, format_number
 from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckInputError, MissingLibrary, scrub
 
 try:
@@ -412,7 +412,7 @@ def _quota(api, context, params):
         result.metric('quota_used_percent', used)
         result.judge('quota.used', 'quota_used_percent', used,
                      '{sent} of the {maximum} mails allowed in 24 hours were sent: {value}% of the daily quota '
-                     '(limit {limit}%).', subject=context.region, sent=_n(sent), maximum=_n(maximum))
+                     '(limit {limit}%).', subject=context.region, sent=format_number(sent), maximum=format_number(maximum))
     worker = params.get('worker_send_rate')
     if worker and rate > 0:
         share = round(100.0 * worker / rate, 1)
@@ -420,7 +420,7 @@ def _quota(api, context, params):
         result.metric('send_rate_percent', share)
         result.judge('rate.worker', 'send_rate_percent', share,
                      'The worker sends up to {worker}/s against an SES maximum of {rate}/s: {value}% of the '
-                     'maximum send rate (limit {limit}%).', subject=context.region, worker=_n(worker), rate=_n(rate))
+                     'maximum send rate (limit {limit}%).', subject=context.region, worker=format_number(worker), rate=format_number(rate))
     return {'max': maximum, 'sent': sent}
 
 
@@ -453,7 +453,7 @@ def _statistics(api, context, params, quota):
             context.result.judge('quota.forecast', 'quota_exhausted_in_hours', hours,
                                  'At the pace of the last {minutes} minutes ({pace} mails/hour) the daily quota runs '
                                  'out in {value} hours (limit {limit} hours).', subject=context.region,
-                                 minutes=params.get('forecast_window_minutes', 60), pace=_n(round(pace, 1)))
+                                 minutes=params.get('forecast_window_minutes', 60), pace=format_number(round(pace, 1)))
     return window(params.get('reputation_window_hours', 24) * 3600)
 
 
@@ -558,7 +558,3 @@ def _judge_rate(context, name, value, source):
     context.result.judge('reputation.%s' % name, '%s_rate_percent' % name, value,
                          '%s rate is {value}%% (limit {limit}%%; source: {source}).' % name.capitalize(),
                          subject=source_key, source=source)
-
-
-def _n(number):
-    return ('%.2f' % number).rstrip('0').rstrip('.')

@@ -28,7 +28,7 @@ import sys
 import time
 import uuid
 
-from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, WARNING, FindingSpec
+from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, WARNING, FindingSpec, format_number
 from ansible_collections.tank.monitoring.plugins.module_utils._fsusage import judge_usage
 from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckInputError
 
@@ -392,7 +392,7 @@ def _judge_path(result, spec, user, outcome, limit, mounts):
         if outcome['timed_out']:
             result.add('path.unresponsive', CRITICAL,
                        'Storage path %s did not answer within %ss (stuck in %s); the probe process was killed.'
-                       % (path, _secs(limit), outcome['last_step'] or 'start-up'), subject=path, value=round(limit, 1))
+                       % (path, format_number(limit, 1), outcome['last_step'] or 'start-up'), subject=path, value=round(limit, 1))
         else:
             result.add('path.error', CRITICAL, 'Storage path %s could not be checked: the probe process ended with '
                        'code %s: %s' % (path, outcome['returncode'], outcome['stderr'] or 'no output'), subject=path)
@@ -467,7 +467,3 @@ def _judge_probe(result, path, who, data):
     if left:
         result.add('probe.left_behind', WARNING, 'The probe file %s could not be deleted: %s.'
                    % (left['file'], left['error']), subject=path)
-
-
-def _secs(value):
-    return ('%.1f' % value).rstrip('0').rstrip('.')

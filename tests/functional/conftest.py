@@ -126,3 +126,15 @@ def tmpfs(tmp_path):
     yield _make
     for path in reversed(mounted):
         _umount(path)
+
+
+@pytest.fixture
+def pm2(tmp_path):
+    """A throw-away PM2 (own PM2_HOME, real daemon and Node apps), killed afterwards."""
+    from pm2_support import Pm2Sandbox
+
+    sandbox = Pm2Sandbox(tmp_path)
+    try:
+        yield sandbox
+    finally:
+        sandbox.close()

@@ -16,19 +16,10 @@ import pytest
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _logs
 
-from pm2_support import (BACKEND_JS, PM2, SLOW_CRASH_JS, WORKER_JS, Pm2Sandbox, busy_worker, log_lines, stamp,
+from pm2_support import (BACKEND_JS, PM2, SLOW_CRASH_JS, WORKER_JS, busy_worker, log_lines, stamp,
                          write_log)
 
 MODULE = 'tank.monitoring.log_check'
-
-
-@pytest.fixture
-def pm2(tmp_path):
-    sandbox = Pm2Sandbox(tmp_path)
-    try:
-        yield sandbox
-    finally:
-        sandbox.close()
 
 
 @pytest.fixture

@@ -17,18 +17,9 @@ import pytest
 from ansible_collections.tank.monitoring.plugins.module_utils import _pm2
 
 import pm2_support
-from pm2_support import BACKEND_JS, EXITS_AT_ONCE_JS, SLOW_CRASH_JS, WORKER_JS, Pm2Sandbox, healthy, module_args
+from pm2_support import BACKEND_JS, EXITS_AT_ONCE_JS, SLOW_CRASH_JS, WORKER_JS, healthy, module_args
 
 MODULE = 'tank.monitoring.pm2_check'
-
-
-@pytest.fixture
-def pm2(tmp_path):
-    sandbox = Pm2Sandbox(tmp_path)
-    try:
-        yield sandbox
-    finally:
-        sandbox.close()
 
 
 def ids(result):

@@ -12,22 +12,11 @@ import os
 import subprocess
 import uuid
 
-import pytest
-
 from conftest import run_playbook
 
-from pm2_support import BACKEND_JS, NODE, PM2, WORKER_JS, Pm2Sandbox, module_args
+from pm2_support import BACKEND_JS, NODE, PM2, WORKER_JS, module_args
 
 ROLE_TASK_PREFIX = 'tank.monitoring.pm2_startup : '
-
-
-@pytest.fixture
-def pm2(tmp_path):
-    sandbox = Pm2Sandbox(tmp_path)
-    try:
-        yield sandbox
-    finally:
-        sandbox.close()
 
 
 def converge(tmp_path, sandbox, check=False, succeed=True, **role_vars):
