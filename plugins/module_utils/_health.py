@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _http
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, FindingSpec
-from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckInputError, MissingLibrary
+from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, MissingLibrary
 
 try:
     import jmespath

@@ -22,7 +22,7 @@ import time
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _pm2
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import UNKNOWN, FindingSpec, format_number
-from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckInputError
+from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError
 
 CHECK = 'logs'
 

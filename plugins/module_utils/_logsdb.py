@@ -23,7 +23,7 @@ import time
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _oracle_connection as conn
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, FindingSpec, format_number
-from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckInputError, MissingLibrary
+from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, MissingLibrary
 
 try:
     import sqlite3

@@ -27,7 +27,7 @@ from urllib.parse import urljoin, urlsplit
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _http
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, WARNING, FindingSpec
-from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckInputError, MissingLibrary, run_bounded
+from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, MissingLibrary, run_bounded
 
 try:
     import psutil

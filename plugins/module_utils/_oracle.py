@@ -15,7 +15,7 @@ import time
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _oracle_connection as conn
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, WARNING, FindingSpec, format_number
-from ansible_collections.tank.monitoring.plugins.module_utils._runner import MissingLibrary
+from ansible_collections.tank.monitoring.plugins.module_utils._check import MissingLibrary
 
 CHECK = 'oracle'
 

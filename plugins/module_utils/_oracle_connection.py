@@ -24,7 +24,7 @@ import errno
 import re
 import socket
 
-from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckInputError, MissingLibrary
+from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, MissingLibrary
 
 try:
     import oracledb

@@ -24,7 +24,7 @@ import subprocess
 import time
 
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, WARNING, FindingSpec
-from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckInputError, run_bounded
+from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, run_bounded
 
 CHECK = 'pm2'
 

@@ -15,7 +15,7 @@ import time
 
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import FindingSpec, format_number
 from ansible_collections.tank.monitoring.plugins.module_utils._fsusage import judge_usage, statvfs_dict
-from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckInputError, MissingLibrary
+from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, MissingLibrary
 
 try:
     import psutil

@@ -14,9 +14,7 @@ every ``*_check`` module uses.
 
 from __future__ import annotations
 
-import subprocess
 import threading
-import time
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -27,48 +25,8 @@ from ansible_collections.tank.monitoring.plugins.module_utils._contract import (
     format_number,
     should_fail,
 )
+from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, Deadline, MissingLibrary, scrub
 from ansible_collections.tank.monitoring.plugins.module_utils._thresholds import ThresholdError, resolve
-
-
-class CheckInputError(ValueError):
-    """Invalid options: reported to the operator as a clear task failure, not a finding."""
-
-
-class MissingLibrary(Exception):
-    """A Python library the check needs is not importable on the host."""
-
-    def __init__(self, library, reason=None, url=None):
-        super(MissingLibrary, self).__init__(library)
-        self.library = library
-        self.reason = reason
-        self.url = url
-
-
-class Deadline(object):
-    """The time budget of one check; pass ``remaining()`` to every blocking call."""
-
-    def __init__(self, seconds):
-        self.seconds = seconds
-        self.expires = time.monotonic() + seconds
-
-    def remaining(self, floor=0.05):
-        return max(floor, self.expires - time.monotonic())
-
-    @property
-    def expired(self):
-        return time.monotonic() >= self.expires
-
-
-def run_bounded(command, deadline, **kwargs):
-    """Run ``command`` (a list, no shell), capturing its output; killed at the deadline
-    (``subprocess.TimeoutExpired``).
-
-    Not ``AnsibleModule.run_command``: checks run in-process without a module (several checks in
-    one invocation), and run_command has no timeout.
-    """
-    kwargs.setdefault('stdin', subprocess.DEVNULL)
-    return subprocess.run(command, capture_output=True,  # pylint: disable=ansible-bad-function
-                          timeout=deadline.remaining(), check=False, **kwargs)
 
 
 def common_argument_spec(default_timeout=30.0):
@@ -78,22 +36,6 @@ def common_argument_spec(default_timeout=30.0):
         fail_on=dict(type='str', default='never', choices=list(FAIL_ON_CHOICES)),
         timeout=dict(type='float', default=default_timeout),
     )
-
-
-def scrub(value, secrets):
-    """Replace every secret string inside ``value`` (recursively) with ``********``."""
-    secrets = [s for s in (secrets or ()) if s and len(str(s)) >= 3]
-    if not secrets:
-        return value
-    if isinstance(value, str):
-        for secret in secrets:
-            value = value.replace(str(secret), '********')
-        return value
-    if isinstance(value, dict):
-        return dict((k, scrub(v, secrets)) for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return [scrub(v, secrets) for v in value]
-    return value
 
 
 def run_check(check, logic, params, catalogue, thresholds=None, timeout=30.0, secrets=None):

@@ -30,7 +30,7 @@ import uuid
 
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, WARNING, FindingSpec, format_number
 from ansible_collections.tank.monitoring.plugins.module_utils._fsusage import judge_usage
-from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckInputError
+from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError
 
 try:
     import pwd

@@ -12,7 +12,7 @@ import pytest
 from ansible.module_utils.testing import patch_module_args
 from ansible_collections.tank.monitoring.plugins.module_utils import _health, _http
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import CheckResult
-from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckInputError, MissingLibrary
+from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, MissingLibrary
 from ansible_collections.tank.monitoring.plugins.module_utils._thresholds import resolve
 
 

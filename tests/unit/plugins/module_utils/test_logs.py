@@ -11,7 +11,7 @@ import time
 import pytest
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _logs
-from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckInputError
+from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError
 
 
 def test_pm2_time_prefix_is_local_time():

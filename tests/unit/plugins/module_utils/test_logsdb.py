@@ -16,7 +16,7 @@ from sqlglot.errors import ErrorLevel
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _logsdb
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import CheckResult
-from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckInputError, Deadline
+from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, Deadline
 from ansible_collections.tank.monitoring.plugins.module_utils._thresholds import DEFAULTS, resolve
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))

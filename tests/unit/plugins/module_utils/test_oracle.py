@@ -21,7 +21,7 @@ from sqlglot.errors import ErrorLevel
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _oracle
 from ansible_collections.tank.monitoring.plugins.module_utils import _oracle_connection as conn
-from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckInputError
+from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError
 from ansible_collections.tank.monitoring.plugins.module_utils._thresholds import DEFAULTS
 
 

@@ -9,7 +9,8 @@ import os
 import pytest
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _pm2
-from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckInputError, run_check
+from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError
+from ansible_collections.tank.monitoring.plugins.module_utils._runner import run_check
 
 SECRET = 'db-pa55-very-secret'
 

@@ -11,6 +11,7 @@ from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _contract as c
 from ansible_collections.tank.monitoring.plugins.module_utils import _runner as r
+from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, Deadline, MissingLibrary, scrub
 from ansible_collections.tank.monitoring.plugins.module_utils._thresholds import ThresholdError
 
 CATALOGUE = {'thing.bad': c.FindingSpec('§1', 'Fix the thing.')}
@@ -45,7 +46,7 @@ def test_unexpected_exception_becomes_unknown_with_reason():
 
 def test_missing_library_uses_missing_required_lib_text():
     def needs_lib(params, result, deadline):
-        raise r.MissingLibrary('psutil')
+        raise MissingLibrary('psutil')
 
     data = r.run_check('demo', needs_lib, {}, CATALOGUE, timeout=5)
     (finding,) = data['findings']
@@ -63,13 +64,13 @@ def test_permission_denied_is_unknown():
 
 def test_input_errors_propagate_to_the_caller():
     def bad(params, result, deadline):
-        raise r.CheckInputError('paths must not be empty')
+        raise CheckInputError('paths must not be empty')
 
-    with pytest.raises(r.CheckInputError):
+    with pytest.raises(CheckInputError):
         r.run_check('demo', bad, {}, CATALOGUE, timeout=5)
     with pytest.raises(ThresholdError):
         r.run_check('resources', bad, {}, CATALOGUE, thresholds={'nope': {}}, timeout=5)
-    with pytest.raises(r.CheckInputError):
+    with pytest.raises(CheckInputError):
         r.run_check('demo', bad, {}, CATALOGUE, timeout=0)
 
 

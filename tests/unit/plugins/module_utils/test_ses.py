@@ -10,7 +10,7 @@ from botocore.parsers import ResponseParserError
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _ses
-from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckInputError
+from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError
 
 
 def client_error(code, message='', status=400):

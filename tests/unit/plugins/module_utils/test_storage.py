@@ -10,7 +10,8 @@ from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _storage as s
 from ansible_collections.tank.monitoring.plugins.module_utils._fsusage import usage_percent
-from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckInputError, run_check
+from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError
+from ansible_collections.tank.monitoring.plugins.module_utils._runner import run_check
 
 MOUNTINFO = (
     '22 1 252:1 / / rw,relatime shared:1 - ext4 /dev/vda1 rw\n'
