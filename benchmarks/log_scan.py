@@ -83,7 +83,7 @@ def scan(path, cold=False):
         if cold:
             drop_caches()
         started = time.perf_counter()
-        data = run_check('logs', _logs.run, params, _logs.CATALOGUE, timeout=120)
+        data = run_check(_logs.SPEC, dict(params, timeout=120))
         times.append(time.perf_counter() - started)
     return statistics.median(times), data
 
@@ -131,7 +131,7 @@ def bench_pm2(workdir):
             times = []
             for _run in range(3):
                 started = time.perf_counter()
-                data = run_check('pm2', _pm2.run, params, _pm2.CATALOGUE, timeout=30)
+                data = run_check(_pm2.SPEC, dict(params, timeout=30))
                 times.append(time.perf_counter() - started)
             print('pm2_check wall time, restart_sample_seconds=%s: %.2f s (median of 3; status %s)'
                   % (sample, statistics.median(times), data['status']))

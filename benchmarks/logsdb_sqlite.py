@@ -64,7 +64,7 @@ def time_check(path):
     durations, send_query, result = [], [], None
     for _attempt in range(RUNS):
         started = time.perf_counter()
-        result = run_check('logsdb', _logsdb.run, params, _logsdb.CATALOGUE, {}, 300.0)
+        result = run_check(_logsdb.SPEC, dict(params, timeout=300.0))
         durations.append(time.perf_counter() - started)
         send_query.append(result['metrics']['query_seconds']['EMAIL_SEND_LOG'])
     assert result['status'] == 'ok', result['findings']

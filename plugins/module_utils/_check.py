@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import time
 
 from ansible_collections.tank.monitoring.plugins.module_utils._secrets import MASK, scrub  # noqa: F401 (re-export)
@@ -61,12 +62,17 @@ def run_bounded(command, deadline, **kwargs):
     the deadline (``subprocess.TimeoutExpired``).
 
     Not ``AnsibleModule.run_command``: checks run in-process without a module (several checks in
-    one invocation), and run_command has no timeout. The command gets its own session so that
-    grandchildren holding the output pipes are killed too and cannot keep the call waiting.
+    one invocation), and run_command has no timeout. The command leads its own process group so
+    that grandchildren holding the output pipes are killed too and cannot keep the call waiting; it
+    stays in the check's session, which the runner kills whole when the check itself overruns.
     """
     kwargs.setdefault('stdin', subprocess.DEVNULL)
+    if sys.version_info >= (3, 11):
+        kwargs['process_group'] = 0
+    else:  # pragma: no cover - older managed-host Pythons
+        kwargs['preexec_fn'] = os.setpgrp
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,  # pylint: disable=ansible-bad-function
-                          start_new_session=True, **kwargs) as proc:
+                          **kwargs) as proc:
         try:
             stdout, stderr = proc.communicate(timeout=deadline.remaining())
         except subprocess.TimeoutExpired:
@@ -90,3 +96,59 @@ def _kill_group(proc):
             proc.kill()
         except OSError:
             pass
+
+
+HOST = 'host'
+SITE = 'site'
+SCOPES = (HOST, SITE)
+
+
+class CheckSpec(object):
+    """Everything the collection knows about one check, declared once at the end of its logic file.
+
+    ``namespace`` is the logic file's ``globals()``: the spec reads ``CHECK``, ``run``, ``CATALOGUE``,
+    ``ARGUMENT_SPEC``, ``DEFAULT_TIMEOUT``, ``SECRET_OPTIONS`` and the optional hooks from it, so a
+    hook added anywhere in the file is found without touching the declaration.
+
+    Optional hooks of a logic file:
+    - ``validate(params)``: raise ``CheckInputError`` for options the argument spec cannot express;
+      called before any check of an audit starts;
+    - ``secret_values(params)``: the strings to mask in everything the check returns (default: the
+      values of ``SECRET_OPTIONS``);
+    - ``prefetch(params, deadline)``: a discovery the audit runs once in its own process before
+      starting the checks that share it (``shares`` names the group, e.g. ``pm2``).
+    """
+
+    def __init__(self, namespace, scope, module, shares=None, summary=None):
+        if scope not in SCOPES:
+            raise ValueError('scope must be one of %s' % (SCOPES,))
+        self._ns = namespace
+        self.scope = scope
+        self.module = module
+        self.shares = shares
+        self.summary = summary
+
+    name = property(lambda self: self._ns['CHECK'])
+    logic = property(lambda self: self._ns['run'])
+    catalogue = property(lambda self: self._ns['CATALOGUE'])
+    argument_spec = property(lambda self: self._ns['ARGUMENT_SPEC'])
+    default_timeout = property(lambda self: self._ns.get('DEFAULT_TIMEOUT', 30.0))
+    secret_options = property(lambda self: tuple(self._ns.get('SECRET_OPTIONS', ())))
+    validate_hook = property(lambda self: self._ns.get('validate'))
+    prefetch_hook = property(lambda self: self._ns.get('prefetch'))
+
+    def secret_values(self, params):
+        hook = self._ns.get('secret_values')
+        if hook is not None:
+            values = list(hook(params) or [])
+        else:
+            values = [params.get(name) for name in self.secret_options]
+        return [str(v) for v in values if v not in (None, '')]
+
+    def __repr__(self):
+        return 'CheckSpec(%s, %s)' % (self.name, self.scope)
+
+
+def declare(namespace, scope=HOST, module=None, shares=None, summary=None):
+    """``SPEC = declare(globals(), ...)`` at the end of a check's logic file."""
+    return CheckSpec(namespace, scope, module or '%s_check' % namespace['CHECK'], shares=shares, summary=summary)

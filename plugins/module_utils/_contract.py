@@ -87,8 +87,11 @@ COMMON_FINDINGS = {
 class CheckResult(object):
     """Findings and metrics of one check run; thread-safe so a check may fan out."""
 
-    def __init__(self, check, catalogue=None, thresholds=None):
+    def __init__(self, check, catalogue=None, thresholds=None, listener=None):
         self.check = check
+        # Called with every finding and metric as it is made (the runner streams them out of a
+        # check's child process, so a check killed at its timeout keeps what it found).
+        self.listener = listener
         self.catalogue = catalogue or {}
         self.thresholds = thresholds or {}
         self.findings = []
@@ -129,6 +132,8 @@ class CheckResult(object):
             finding['reason'] = reason
         with self._lock:
             self.findings.append(finding)
+            if self.listener is not None:
+                self.listener({'finding': finding})
         return finding
 
     def unknown(self, finding_id, message, subject=None, reason=None):
@@ -160,6 +165,8 @@ class CheckResult(object):
                 self.metrics[name] = value
             else:
                 self.metrics.setdefault(name, {})[subject] = value
+            if self.listener is not None:
+                self.listener({'metric': [name, value, subject]})
 
     # -- result -----------------------------------------------------------------------------
     @property
@@ -175,13 +182,18 @@ class CheckResult(object):
         """The documented return shape of every check."""
         with self._lock:
             findings = sorted(self.findings, key=lambda f: (-_RANK[f['status']], f['id'], str(f['subject'])))
-            return {
+            data = {
                 'check': self.check,
                 'status': worst_of(f['status'] for f in findings),
                 'findings': findings,
                 'metrics': dict(self.metrics),
                 'duration_seconds': self.duration,
             }
+            if self.notes:
+                # Parts of the check that could not be looked at because the endpoint does not
+                # offer them: listed, without changing the status (a healthy site stays ok).
+                data['not_checked'] = list(self.notes)
+            return data
 
 
 def format_number(number, digits=2):

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from ansible_collections.tank.monitoring.plugins.module_utils import _http
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, FindingSpec
 from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, MissingLibrary
+from ansible_collections.tank.monitoring.plugins.module_utils._check import HOST, declare
 
 try:
     import jmespath
@@ -267,3 +268,7 @@ def _check_assertions(result, compiled, body, shown):
             result.add('assertion.failed', CRITICAL, 'Assertion `%s` on the body of %s %s.' % (expression, shown, why),
                        value=value if error is None else None, subject=expression)
     return healthy
+
+
+# The one declaration of this check (the registry, the audit module and the docs derive from it).
+SPEC = declare(globals(), scope=HOST, module='health_check')

@@ -23,6 +23,7 @@ import time
 from ansible_collections.tank.monitoring.plugins.module_utils import _pm2
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import UNKNOWN, FindingSpec, format_number
 from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError
+from ansible_collections.tank.monitoring.plugins.module_utils._check import HOST, declare
 
 CHECK = 'logs'
 
@@ -478,3 +479,7 @@ def _judge(result, scan, app, now, window, window_start, scheduler_app, worker_a
                      '{value} {kind} error line(s) in the {subject} logs in the last {window} minutes; latest: '
                      '{sample}', subject=app, kind=CLASS_NAMES[kind], window=window_text,
                      sample=sample_text(group['sample']))
+
+
+# The one declaration of this check (the registry, the audit module and the docs derive from it).
+SPEC = declare(globals(), scope=HOST, module='log_check', shares='pm2')

@@ -24,6 +24,7 @@ import time
 from ansible_collections.tank.monitoring.plugins.module_utils import _oracle_connection as conn
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, FindingSpec, format_number
 from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, MissingLibrary
+from ansible_collections.tank.monitoring.plugins.module_utils._check import SITE, declare
 
 try:
     import sqlite3
@@ -642,3 +643,7 @@ def sanitize(text, length=_SAMPLE_LENGTH):
     text = _EMAIL_IN_TEXT.sub('<e-mail>', text)
     text = ' '.join(text.split())
     return text if len(text) <= length else text[:length - 3] + '...'
+
+
+# The one declaration of this check (the registry, the audit module and the docs derive from it).
+SPEC = declare(globals(), scope=SITE, module='logsdb_check')

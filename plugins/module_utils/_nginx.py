@@ -28,6 +28,7 @@ from urllib.parse import urljoin, urlsplit
 from ansible_collections.tank.monitoring.plugins.module_utils import _http
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, WARNING, FindingSpec
 from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, MissingLibrary, run_bounded
+from ansible_collections.tank.monitoring.plugins.module_utils._check import HOST, declare
 
 try:
     import psutil
@@ -614,3 +615,7 @@ def unreadable(root, uid, gids, limit, deadline=None):
             if not _allowed(st, uid, gids, 4):
                 denied.append(path)
     return denied, checked
+
+
+# The one declaration of this check (the registry, the audit module and the docs derive from it).
+SPEC = declare(globals(), scope=HOST, module='nginx_check')

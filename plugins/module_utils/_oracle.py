@@ -16,6 +16,7 @@ import time
 from ansible_collections.tank.monitoring.plugins.module_utils import _oracle_connection as conn
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, WARNING, FindingSpec, format_number
 from ansible_collections.tank.monitoring.plugins.module_utils._check import MissingLibrary
+from ansible_collections.tank.monitoring.plugins.module_utils._check import SITE, declare
 
 CHECK = 'oracle'
 
@@ -241,3 +242,7 @@ def _failure_message(prefix, failure, connect_timeout):
         return '%s: no answer within %s s (network blocked, or a listener that accepts and never answers).' % (
             prefix, format_number(connect_timeout, 1))
     return '%s: %s' % (prefix, failure.detail)
+
+
+# The one declaration of this check (the registry, the audit module and the docs derive from it).
+SPEC = declare(globals(), scope=SITE, module='oracle_check')

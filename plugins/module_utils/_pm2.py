@@ -25,6 +25,7 @@ import time
 
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, WARNING, FindingSpec
 from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, run_bounded
+from ansible_collections.tank.monitoring.plugins.module_utils._check import HOST, declare
 
 CHECK = 'pm2'
 
@@ -527,3 +528,7 @@ def _startup(result, target, unit_dir, samples):
         for app in sorted(saved_names - registered):
             result.add('dump.stale_app', WARNING, 'The saved list %s holds the app %s, which PM2 no longer runs: it '
                        'would come back after a reboot.' % (target.dump_file, app), subject=app)
+
+
+# The one declaration of this check (the registry, the audit module and the docs derive from it).
+SPEC = declare(globals(), scope=HOST, module='pm2_check', shares='pm2')

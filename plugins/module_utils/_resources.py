@@ -16,6 +16,7 @@ import time
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import FindingSpec, format_number
 from ansible_collections.tank.monitoring.plugins.module_utils._fsusage import judge_usage, statvfs_dict
 from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, MissingLibrary
+from ansible_collections.tank.monitoring.plugins.module_utils._check import HOST, declare
 
 try:
     import psutil
@@ -164,3 +165,7 @@ def _filesystems(result, exclude_mounts, exclude_fstypes):
         except OSError:
             continue
         judge_usage(result, mountpoint, vfs, 'Filesystem', '%s, %s' % (device, fstype))
+
+
+# The one declaration of this check (the registry, the audit module and the docs derive from it).
+SPEC = declare(globals(), scope=HOST, module='resources_check')

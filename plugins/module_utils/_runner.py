@@ -5,32 +5,58 @@
 #
 # Private to the tank.monitoring collection: no compatibility promise outside it.
 
-"""Running a check: hard wall-clock timeout, errors turned into ``unknown``, secrets scrubbed.
+"""Running checks: options validated against each check's own spec, every check in a killable child.
 
-``run_check()`` is the in-process entry point (a later ``audit`` module calls it for every
-check of a host inside one module invocation); ``CheckModule`` is the thin Ansible wrapper
-every ``*_check`` module uses.
+``prepare()`` turns raw options into a ``Job``: validated and defaulted with ansible-core's
+``ArgumentSpecValidator`` against the check's argument spec plus the common options (exactly what
+``AnsibleModule`` does for a single module), numbers checked, thresholds resolved, the check's own
+``validate`` hook called, its secrets collected. ``run_jobs()`` runs jobs concurrently, each in a
+forked child process with its own session, and SIGKILLs the child's whole session at the job's
+timeout (or the parent deadline): a call stuck in the kernel (a hung mount) or CPU-bound C code
+holding the GIL (a pathological regex) cannot hold the caller past the bound. Findings stream
+from the child as they are made, so a killed check keeps what it found before it hung.
+
+Nothing here imports ``AnsibleModule``: ``_module.py`` wraps this for the modules.
 """
 
 from __future__ import annotations
 
-import threading
+import json
+import math
+import os
+import select
+import signal
+import time
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import missing_required_lib
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
+from ansible_collections.tank.monitoring.plugins.module_utils._check import (
+    CheckInputError,
+    Deadline,
+    MissingLibrary,
+)
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import (
     FAIL_ON_CHOICES,
+    UNKNOWN,
     CheckResult,
     format_number,
-    should_fail,
 )
-from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, Deadline, MissingLibrary, scrub
+from ansible_collections.tank.monitoring.plugins.module_utils._secrets import scrub
 from ansible_collections.tank.monitoring.plugins.module_utils._thresholds import ThresholdError, resolve
+
+# Bounds of every check's ``timeout`` (seconds): an audit check that needs more than an hour is a hang.
+MIN_TIMEOUT = 0.1
+MAX_TIMEOUT = 3600.0
+# Part of the budget kept for the child to report before it is killed: the check's own deadline
+# ends this much earlier than the kill.
+_REPORT_RESERVE = 0.5
+_READ_SIZE = 65536
 
 
 def common_argument_spec(default_timeout=30.0):
-    """Options every check module has; documented by the ``tank.monitoring.common`` fragment."""
+    """Options every check has; documented by the ``tank.monitoring.common`` fragment."""
     return dict(
         thresholds=dict(type='dict', default={}),
         fail_on=dict(type='str', default='never', choices=list(FAIL_ON_CHOICES)),
@@ -38,77 +64,346 @@ def common_argument_spec(default_timeout=30.0):
     )
 
 
-def run_check(check, logic, params, catalogue, thresholds=None, timeout=30.0, secrets=None):
-    """Run ``logic(params, result, deadline)`` under a hard timeout; return the result dict.
+def full_argument_spec(spec):
+    """The common options plus the check's own, as one argument spec."""
+    argument_spec = common_argument_spec(spec.default_timeout)
+    argument_spec.update(spec.argument_spec)
+    return argument_spec
 
-    Never raises for a failing check: exceptions become ``unknown`` findings. Raises
-    ``CheckInputError`` / ``ThresholdError`` for invalid options, which the caller reports.
+
+class Job(object):
+    """One check, ready to run: validated options, resolved thresholds, secrets to mask."""
+
+    __slots__ = ('spec', 'params', 'thresholds', 'secrets', 'timeout')
+
+    def __init__(self, spec, params, thresholds, secrets):
+        self.spec = spec
+        self.params = params
+        self.thresholds = thresholds
+        self.secrets = secrets
+        self.timeout = params['timeout']
+
+    @property
+    def name(self):
+        return self.spec.name
+
+
+def prepare(spec, params, where=None):
+    """Validate and default ``params`` for ``spec``; a ``Job``, or ``CheckInputError`` naming ``where``."""
+    prefix = '%s: ' % where if where else ''
+    if params is None:
+        params = {}
+    if not isinstance(params, dict):
+        raise CheckInputError('%sthe options of the %s check must be a mapping, got %s'
+                              % (prefix, spec.name, type(params).__name__))
+    argument_spec = full_argument_spec(spec)
+    validation = ArgumentSpecValidator(argument_spec).validate(dict(params))
+    secrets = sorted(str(v) for v in validation._no_log_values)  # pylint: disable=protected-access
+    if validation.error_messages:
+        messages = []
+        for message in validation.error_messages:
+            if validation.unsupported_parameters and message.startswith(tuple(sorted(validation.unsupported_parameters))):
+                message = 'unsupported option ' + message
+            messages.append(message)
+        raise CheckInputError(scrub(prefix + '; '.join(messages), secrets))
+    validated = validation.validated_parameters
+    try:
+        check_numbers(argument_spec, validated)
+        thresholds = resolve(spec.name, validated.get('thresholds'))
+        if spec.validate_hook is not None:
+            spec.validate_hook(validated)
+    except (CheckInputError, ThresholdError) as exc:
+        raise CheckInputError(scrub(prefix + str(exc), secrets))
+    secrets = sorted(set(secrets) | set(spec.secret_values(validated)))
+    return Job(spec, validated, thresholds, secrets)
+
+
+def check_numbers(argument_spec, params):
+    """Every number option finite and not negative; ``timeout`` within its bounds."""
+    for name, option in argument_spec.items():
+        if option.get('type') not in ('float', 'int'):
+            continue
+        value = params.get(name)
+        if value is None:
+            continue
+        if isinstance(value, float) and not math.isfinite(value):
+            raise CheckInputError('option %s must be a finite number, got %s' % (name, value))
+        if value < 0:
+            raise CheckInputError('option %s must not be negative, got %s' % (name, format_number(value)))
+    timeout = params.get('timeout')
+    if timeout is not None and not MIN_TIMEOUT <= timeout <= MAX_TIMEOUT:
+        raise CheckInputError('option timeout must be between %s and %s seconds, got %s'
+                              % (format_number(MIN_TIMEOUT), format_number(MAX_TIMEOUT), format_number(timeout)))
+
+
+def run_check(spec, params, deadline=None, where=None, isolated=True):
+    """Validate ``params`` and run one check in a killable child; the result dict (scrubbed).
+
+    ``isolated=False`` runs the logic in this process instead, with no hard bound: only for tests
+    that must observe the check's side effects, and for debugging.
     """
-    if timeout is None or timeout <= 0:
-        raise CheckInputError('timeout must be a positive number of seconds, got %r' % (timeout,))
-    result = CheckResult(check, catalogue, resolve(check, thresholds))
-    deadline = Deadline(timeout)
-    outcome = {}
+    job = prepare(spec, params, where=where)
+    data = run_inline(job) if not isolated else run_jobs([job], deadline)[spec.name]
+    if 'input_error' in data:
+        raise CheckInputError(data['input_error'])
+    return data
 
-    def target():
+
+def run_inline(job):
+    """Run one prepared job in this process (no kill at the timeout); the same outcome shape."""
+    events = []
+    _execute(job, job.timeout, events.append)
+    child = _Child(job, None, None, time.monotonic(), time.monotonic())
+    child.events = events
+    return child.outcome(timed_out=False)
+
+
+def run_jobs(jobs, deadline=None):
+    """Run prepared jobs concurrently, each bounded by its timeout and by ``deadline`` (the whole run).
+
+    Returns ``{check name: result dict}``. A job whose check raised ``CheckInputError`` at run time
+    gets ``{'input_error': message}`` instead. Jobs sharing a discovery (``spec.shares``) start after
+    that discovery ran once in this process, so their children inherit it.
+    """
+    pending = list(jobs)
+    running = []
+    shared = {}
+    for job in pending:
+        if job.spec.shares:
+            shared.setdefault(job.spec.shares, []).append(job)
+    for job in pending:
+        if not job.spec.shares:
+            running.append(_Child.start(job, deadline))
+    owners = dict((job.spec.name, job.spec) for job in jobs)
+    for group, members in shared.items():
+        _prefetch(owners.get(group) or members[0].spec, members, deadline)
+        for job in members:
+            running.append(_Child.start(job, deadline))
+    results = _collect(running)
+    return dict((job.name, results[job.name]) for job in jobs)
+
+
+def _prefetch(owner, members, deadline):
+    """Run the shared discovery once (bounded); a failure only means each check discovers itself."""
+    hook = owner.prefetch_hook
+    if hook is None:
+        return
+    budget = Deadline(min(job.timeout for job in members) / 2.0, parent=deadline)
+    try:
+        hook(members[0].params, budget)
+    except Exception:  # pylint: disable=broad-except
+        pass
+
+
+# -- the child side ---------------------------------------------------------------------------------------
+
+def _execute(job, budget, emit):
+    """Run the check's logic in this (child) process; ``emit`` receives every event."""
+    result = CheckResult(job.spec.name, job.spec.catalogue, job.thresholds, listener=emit)
+    deadline = Deadline(budget)
+    deadline.seconds = job.timeout  # what checks quote and compare with: the configured timeout
+    try:
+        job.spec.logic(job.params, result, deadline)
+    except (CheckInputError, ThresholdError) as exc:
+        emit({'input_error': str(exc)})
+        return
+    except MissingLibrary as exc:
+        result.unknown('missing_library', missing_required_lib(exc.library, reason=exc.reason, url=exc.url),
+                       subject=exc.library, reason='missing_library')
+    except PermissionError as exc:
+        result.unknown('permission_denied', 'Permission denied: %s' % (exc,), reason='permission_denied')
+    except Exception as exc:  # pylint: disable=broad-except
+        # A check never raises into Ansible: an unexpected error is an unknown result, and the
+        # traceback is returned as ``exception`` (shown with -vvv).
+        emit({'exception': traceback.format_exc()})
+        result.unknown('error', '%s: %s' % (type(exc).__name__, exc), reason='error')
+    emit({'done': result.finish().as_dict()})
+
+
+class _Child(object):
+    """A forked child running one job; its events arrive as JSON lines on a pipe."""
+
+    def __init__(self, job, pid, fd, kill_at, started):
+        self.job = job
+        self.pid = pid
+        self.fd = fd
+        self.kill_at = kill_at
+        self.started = started
+        self.buffer = b''
+        self.events = []
+        self.finished = False
+
+    @classmethod
+    def start(cls, job, deadline=None):
+        started = time.monotonic()
+        kill_at = started + job.timeout
+        if deadline is not None:
+            kill_at = min(kill_at, deadline.expires)
+        budget = max(0.05, kill_at - started - min(_REPORT_RESERVE, job.timeout * 0.1))
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child process
+            status = 0
+            try:
+                os.close(read_fd)
+                _detach()
+                writer = os.fdopen(write_fd, 'wb', buffering=0)
+
+                def emit(event):
+                    writer.write(json.dumps(event, default=str).encode('utf-8') + b'\n')
+
+                _execute(job, budget, emit)
+                writer.close()
+            except BaseException:  # pylint: disable=broad-except
+                status = 1
+            finally:
+                os._exit(status)  # no atexit handlers, no inherited cleanup of the parent's state
+        os.close(write_fd)
+        return cls(job, pid, read_fd, kill_at, started)
+
+    def feed(self, chunk):
+        self.buffer += chunk
+        *lines, self.buffer = self.buffer.split(b'\n')
+        for line in lines:
+            if line:
+                try:
+                    self.events.append(json.loads(line.decode('utf-8')))
+                except ValueError:
+                    pass
+
+    def close(self):
+        self.finished = True
         try:
-            logic(params, result, deadline)
-        except (CheckInputError, ThresholdError) as exc:
-            outcome['input_error'] = exc
-        except MissingLibrary as exc:
-            result.unknown('missing_library', missing_required_lib(exc.library, reason=exc.reason, url=exc.url),
-                           subject=exc.library, reason='missing_library')
-        except PermissionError as exc:
-            result.unknown('permission_denied', 'Permission denied: %s' % (exc,), reason='permission_denied')
-        except Exception as exc:  # pylint: disable=broad-except
-            # A check never raises into Ansible: an unexpected error is an unknown result.
-            result.unknown('error', '%s: %s' % (type(exc).__name__, exc), reason='error')
-            outcome['traceback'] = traceback.format_exc()
+            os.close(self.fd)
+        except OSError:
+            pass
 
-    # A daemon thread can be abandoned when a call hangs past the deadline (the process exits
-    # at module end); work that can block in the kernel belongs in a killable subprocess.
-    worker = threading.Thread(target=target, name='tank-check-%s' % check)
-    worker.daemon = True
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        result.unknown('timeout', 'The %s check did not finish within %s seconds.' % (check, format_number(timeout, 1)),
-                       reason='timeout', subject=check)
-    if 'input_error' in outcome:
-        raise outcome['input_error']
-    data = result.finish().as_dict()
-    if 'traceback' in outcome:
-        data['exception'] = outcome['traceback']
-    return scrub(data, secrets)
+    def reap(self, wait=0.0):
+        """Collect the child's exit status without ever blocking longer than ``wait``."""
+        until = time.monotonic() + wait
+        while True:
+            try:
+                pid, _status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                return True
+            if pid:
+                return True
+            if time.monotonic() >= until:
+                return False
+            time.sleep(0.01)
 
+    def kill(self):
+        """SIGKILL the child's whole session (the commands it started included); never wait for it."""
+        for pid in _session_members(self.pid):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
 
-class CheckModule(object):
-    """Thin wrapper: common options injected, check run, ``changed`` always false."""
-
-    def __init__(self, check, logic, catalogue, argument_spec=None, default_timeout=30.0, secret_options=(),
-                 **kwargs):
-        spec = common_argument_spec(default_timeout)
-        spec.update(argument_spec or {})
-        self.check = check
-        self.logic = logic
-        self.catalogue = catalogue
-        self.secret_options = secret_options
-        self.module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **kwargs)
-
-    def run(self):
-        module = self.module
-        params = module.params
-        secrets = [params.get(name) for name in self.secret_options]
-        try:
-            data = run_check(self.check, self.logic, params, self.catalogue, params['thresholds'],
-                             params['timeout'], secrets=secrets)
-        except (CheckInputError, ThresholdError) as exc:
-            module.fail_json(msg=scrub(str(exc), secrets))
-        exception = data.pop('exception', None)
+    def outcome(self, timed_out):
+        """The result dict (or ``{'input_error': ...}``) from the events received."""
+        done = exception = None
+        findings = []
+        metrics = {}
+        for event in self.events:
+            if 'input_error' in event:
+                return {'input_error': event['input_error']}
+            if 'done' in event:
+                done = event['done']
+            elif 'exception' in event:
+                exception = event['exception']
+            elif 'finding' in event:
+                findings.append(event['finding'])
+            elif 'metric' in event:
+                name, value, subject = event['metric']
+                if subject is None:
+                    metrics[name] = value
+                else:
+                    metrics.setdefault(name, {})[subject] = value
+        job = self.job
+        if done is None:
+            # Killed (or died): keep what it found, and say why it stopped.
+            result = CheckResult(job.spec.name, job.spec.catalogue, job.thresholds)
+            result.findings.extend(findings)
+            result.metrics.update(metrics)
+            if timed_out:
+                result.unknown('timeout', 'The %s check did not finish within %s seconds.'
+                               % (job.spec.name, format_number(self.kill_at - self.started, 1)),
+                               reason='timeout', subject=job.spec.name)
+            else:
+                result.unknown('error', 'The %s check ended without a result.' % job.spec.name, reason='error')
+            done = result.finish().as_dict()
         if exception:
-            # Visible with -vvv; kept out of the result itself.
-            module.debug(exception)
-        if should_fail(data['status'], params['fail_on']):
-            message = 'The %s check reported %s (fail_on=%s).' % (self.check, data['status'], params['fail_on'])
-            module.fail_json(msg=message, changed=False, **data)
-        module.exit_json(changed=False, **data)
+            done['exception'] = exception
+        return scrub(done, job.secrets)
+
+
+def _detach():
+    """In the child: own session (so the parent can kill every process the check starts), and no
+    handle on the caller's stdin/stdout/stderr (a hung child must not keep Ansible reading)."""
+    os.setsid()
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _session_members(sid):
+    """Pids of the processes in session ``sid`` (the child is its leader); the child alone without /proc."""
+    members = [sid]
+    try:
+        entries = os.listdir('/proc')
+    except OSError:
+        return members
+    for entry in entries:
+        if not entry.isdigit() or int(entry) == sid:
+            continue
+        try:
+            with open('/proc/%s/stat' % entry, 'rb') as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        # Fields after the command name (which may hold spaces): state ppid pgrp session ...
+        fields = stat[stat.rfind(b')') + 2:].split()
+        if len(fields) > 3 and fields[3] == str(sid).encode():
+            members.append(int(entry))
+    return members
+
+
+def _collect(children):
+    """Read every child's events until it ends or its kill time comes; return name -> outcome."""
+    results = {}
+    live = dict((child.fd, child) for child in children)
+    while live:
+        now = time.monotonic()
+        for fd, child in list(live.items()):
+            if now >= child.kill_at:
+                child.kill()
+                child.close()
+                child.reap(0.0)
+                results[child.job.name] = child.outcome(timed_out=True)
+                del live[fd]
+        if not live:
+            break
+        wait = max(0.0, min(child.kill_at for child in live.values()) - time.monotonic())
+        try:
+            ready, _w, _x = select.select(list(live), [], [], wait)
+        except InterruptedError:  # pragma: no cover - retried by PEP 475 on modern Pythons
+            continue
+        for fd in ready:
+            child = live[fd]
+            try:
+                chunk = os.read(fd, _READ_SIZE)
+            except OSError:
+                chunk = b''
+            if chunk:
+                child.feed(chunk)
+                continue
+            child.close()
+            del live[fd]
+            if not child.reap(1.0):
+                child.kill()  # wrote its result but cannot exit (stuck closing a file): leave it
+            results[child.job.name] = child.outcome(timed_out=False)
+    return results

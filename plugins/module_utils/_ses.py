@@ -24,6 +24,7 @@ import time
 
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, WARNING, FindingSpec, format_number
 from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, MissingLibrary, scrub
+from ansible_collections.tank.monitoring.plugins.module_utils._check import SITE, declare
 
 try:
     import boto3
@@ -558,3 +559,7 @@ def _judge_rate(context, name, value, source):
     context.result.judge('reputation.%s' % name, '%s_rate_percent' % name, value,
                          '%s rate is {value}%% (limit {limit}%%; source: {source}).' % name.capitalize(),
                          subject=source_key, source=source)
+
+
+# The one declaration of this check (the registry, the audit module and the docs derive from it).
+SPEC = declare(globals(), scope=SITE, module='ses_check')

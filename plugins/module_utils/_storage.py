@@ -31,6 +31,7 @@ import uuid
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, WARNING, FindingSpec, format_number
 from ansible_collections.tank.monitoring.plugins.module_utils._fsusage import judge_usage
 from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError
+from ansible_collections.tank.monitoring.plugins.module_utils._check import HOST, declare
 
 try:
     import pwd
@@ -467,3 +468,7 @@ def _judge_probe(result, path, who, data):
     if left:
         result.add('probe.left_behind', WARNING, 'The probe file %s could not be deleted: %s.'
                    % (left['file'], left['error']), subject=path)
+
+
+# The one declaration of this check (the registry, the audit module and the docs derive from it).
+SPEC = declare(globals(), scope=HOST, module='storage_check')

@@ -15,6 +15,8 @@ module's ``thresholds`` option, e.g. ``{"filesystem_used_percent": {"warning": 8
 
 from __future__ import annotations
 
+import math
+
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, OK, WARNING
 
 ABOVE = 'above'
@@ -178,9 +180,15 @@ def _number(check, name, level, value):
     if isinstance(value, bool):
         raise ThresholdError('threshold %s.%s.%s must be a number, got %r' % (check, name, level, value))
     try:
-        return float(value) if '.' in str(value) else int(value)
-    except (TypeError, ValueError):
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
         raise ThresholdError('threshold %s.%s.%s must be a number, got %r' % (check, name, level, value))
+    if not math.isfinite(number):
+        raise ThresholdError('threshold %s.%s.%s must be a finite number, got %r' % (check, name, level, value))
+    if number < 0:
+        raise ThresholdError('threshold %s.%s.%s must not be negative, got %r' % (check, name, level, value))
+    # Whole numbers stay integers in messages and reports (80, not 80.0); fractions are kept (1e-05).
+    return int(number) if number.is_integer() and abs(number) < 2 ** 53 else number
 
 
 def _check_order(check, name, entry):

@@ -145,12 +145,11 @@ metrics:
 '''
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _health
-from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckModule
+from ansible_collections.tank.monitoring.plugins.module_utils._module import CheckModule
 
 
 def main():
-    CheckModule(_health.CHECK, _health.run, _health.CATALOGUE, _health.ARGUMENT_SPEC,
-                default_timeout=_health.DEFAULT_TIMEOUT, secret_options=_health.SECRET_OPTIONS).run()
+    CheckModule(_health.SPEC).run()
 
 
 if __name__ == '__main__':

@@ -145,12 +145,11 @@ metrics:
 '''
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _logs
-from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckModule
+from ansible_collections.tank.monitoring.plugins.module_utils._module import CheckModule
 
 
 def main():
-    CheckModule(_logs.CHECK, _logs.run, _logs.CATALOGUE, _logs.ARGUMENT_SPEC,
-                default_timeout=_logs.DEFAULT_TIMEOUT).run()
+    CheckModule(_logs.SPEC).run()
 
 
 if __name__ == '__main__':

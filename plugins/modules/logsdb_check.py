@@ -301,12 +301,11 @@ metrics:
 '''
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _logsdb
-from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckModule
+from ansible_collections.tank.monitoring.plugins.module_utils._module import CheckModule
 
 
 def main():
-    CheckModule(_logsdb.CHECK, _logsdb.run, _logsdb.CATALOGUE, _logsdb.ARGUMENT_SPEC,
-                default_timeout=_logsdb.DEFAULT_TIMEOUT, secret_options=_logsdb.SECRET_OPTIONS).run()
+    CheckModule(_logsdb.SPEC).run()
 
 
 if __name__ == '__main__':

@@ -165,12 +165,11 @@ metrics:
 '''
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _nginx
-from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckModule
+from ansible_collections.tank.monitoring.plugins.module_utils._module import CheckModule
 
 
 def main():
-    CheckModule(_nginx.CHECK, _nginx.run, _nginx.CATALOGUE, _nginx.ARGUMENT_SPEC,
-                default_timeout=_nginx.DEFAULT_TIMEOUT).run()
+    CheckModule(_nginx.SPEC).run()
 
 
 if __name__ == '__main__':

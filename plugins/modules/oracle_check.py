@@ -119,12 +119,11 @@ metrics:
 '''
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _oracle
-from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckModule
+from ansible_collections.tank.monitoring.plugins.module_utils._module import CheckModule
 
 
 def main():
-    CheckModule(_oracle.CHECK, _oracle.run, _oracle.CATALOGUE, _oracle.ARGUMENT_SPEC,
-                default_timeout=_oracle.DEFAULT_TIMEOUT, secret_options=_oracle.SECRET_OPTIONS).run()
+    CheckModule(_oracle.SPEC).run()
 
 
 if __name__ == '__main__':

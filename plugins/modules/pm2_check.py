@@ -109,12 +109,11 @@ metrics:
 '''
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _pm2
-from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckModule
+from ansible_collections.tank.monitoring.plugins.module_utils._module import CheckModule
 
 
 def main():
-    CheckModule(_pm2.CHECK, _pm2.run, _pm2.CATALOGUE, _pm2.ARGUMENT_SPEC,
-                default_timeout=_pm2.DEFAULT_TIMEOUT).run()
+    CheckModule(_pm2.SPEC).run()
 
 
 if __name__ == '__main__':

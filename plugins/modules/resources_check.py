@@ -90,12 +90,11 @@ metrics:
 '''
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _resources
-from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckModule
+from ansible_collections.tank.monitoring.plugins.module_utils._module import CheckModule
 
 
 def main():
-    CheckModule(_resources.CHECK, _resources.run, _resources.CATALOGUE, _resources.ARGUMENT_SPEC,
-                default_timeout=_resources.DEFAULT_TIMEOUT).run()
+    CheckModule(_resources.SPEC).run()
 
 
 if __name__ == '__main__':

@@ -165,12 +165,11 @@ metrics:
 '''
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _ses
-from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckModule
+from ansible_collections.tank.monitoring.plugins.module_utils._module import CheckModule
 
 
 def main():
-    CheckModule(_ses.CHECK, _ses.run, _ses.CATALOGUE, _ses.ARGUMENT_SPEC, default_timeout=_ses.DEFAULT_TIMEOUT,
-                secret_options=_ses.SECRET_OPTIONS).run()
+    CheckModule(_ses.SPEC).run()
 
 
 if __name__ == '__main__':

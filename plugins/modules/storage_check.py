@@ -123,12 +123,11 @@ metrics:
 '''
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _storage
-from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckModule
+from ansible_collections.tank.monitoring.plugins.module_utils._module import CheckModule
 
 
 def main():
-    CheckModule(_storage.CHECK, _storage.run, _storage.CATALOGUE, _storage.ARGUMENT_SPEC,
-                default_timeout=_storage.DEFAULT_TIMEOUT).run()
+    CheckModule(_storage.SPEC).run()
 
 
 if __name__ == '__main__':

@@ -83,7 +83,7 @@ def test_never_answering_backend_in_process_returns_within_timeout_plus_one_seco
     params = dict((k, v.get('default')) for k, v in _health.ARGUMENT_SPEC.items())
     params['url'] = server.url()
     started = time.monotonic()
-    data = run_check(_health.CHECK, _health.run, params, _health.CATALOGUE, timeout=2.0)
+    data = run_check(_health.SPEC, dict(params, timeout=2.0))
     elapsed = time.monotonic() - started
     assert elapsed <= 2.0 + 1.0
     assert data['status'] == 'critical'

@@ -221,8 +221,7 @@ def test_hung_filesystem_in_process_returns_within_timeout(mounts):
     # The same entry point the future one-round-trip audit module calls.
     hung = mounts.hanging_fuse('hung')
     started = time.monotonic()
-    result = run_check('storage', _storage.run, {'paths': [{'path': hung}], 'path_timeout': 1.5},
-                       _storage.CATALOGUE, timeout=3.0)
+    result = run_check(_storage.SPEC, {'paths': [{'path': hung}], 'path_timeout': 1.5, 'timeout': 3.0})
     elapsed = time.monotonic() - started
     assert elapsed <= 3.0 + 1
     assert [f['id'] for f in result['findings']] == ['storage.path.unresponsive']

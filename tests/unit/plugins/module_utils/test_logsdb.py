@@ -193,7 +193,7 @@ def run_on(path, **options):
     from ansible_collections.tank.monitoring.plugins.module_utils._runner import run_check
     params = dict(database='sqlite:///' + path, query_timeout=5.0)
     params.update(options)
-    return run_check('logsdb', _logsdb.run, params, _logsdb.CATALOGUE, {}, 10.0)
+    return run_check(_logsdb.SPEC, dict(params, timeout=10.0))
 
 
 def test_empty_logs_db_reports_that_no_run_was_ever_recorded(tmp_path):
@@ -262,7 +262,8 @@ def test_oracle_backend_issues_the_oracle_texts_with_datetime_binds(monkeypatch)
     monkeypatch.setattr(conn, 'OracleSession', FakeOracleSession)
     params = dict(database='oracle', dsn='db:1521/TANKPDB', user='tank', password='pw-123', connect_timeout=5.0,
                   query_timeout=5.0)
-    result = run_check('logsdb', _logsdb.run, params, _logsdb.CATALOGUE, {}, 10.0, secrets=['pw-123'])
+    # In-process: the statements the fake session records must reach this test.
+    result = run_check(_logsdb.SPEC, dict(params, timeout=10.0), isolated=False)
     assert result['metrics']['queries'] == 5
     statements = dict((sql, binds) for sql, binds in FakeOracleSession.executed)
     assert set(statements) == set(sql for sql, _binds in _logsdb.all_queries(_logsdb.ORACLE).values())

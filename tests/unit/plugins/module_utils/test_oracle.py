@@ -220,7 +220,7 @@ def run_oracle(monkeypatch, options=None, **fake):
     monkeypatch.setattr(conn, 'OracleSession', session)
     values = params(host='db', service_name='TANKPDB', mode='login', password_expiry=True)
     values.update(options or {})
-    return run_check('oracle', _oracle.run, values, _oracle.CATALOGUE, {}, 10.0, secrets=['pw-123'])
+    return run_check(_oracle.SPEC, dict(values, timeout=10.0))
 
 
 def ids(result):

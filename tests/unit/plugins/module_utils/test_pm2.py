@@ -96,11 +96,11 @@ def test_unknown_user_is_an_input_error():
 def test_bad_sample_is_an_input_error(sample, tmp_path):
     params = {'apps': [], 'pm2_home': str(tmp_path), 'restart_sample_seconds': sample}
     with pytest.raises(CheckInputError):
-        run_check('pm2', _pm2.run, params, _pm2.CATALOGUE, timeout=30)
+        run_check(_pm2.SPEC, dict(params, timeout=30))
 
 
 def test_no_daemon_gives_one_critical_finding(tmp_path):
     params = {'apps': ['backend'], 'pm2_home': str(tmp_path), 'restart_sample_seconds': 0, 'check_startup': False}
-    data = run_check('pm2', _pm2.run, params, _pm2.CATALOGUE, timeout=10)
+    data = run_check(_pm2.SPEC, dict(params, timeout=10))
     assert [f['id'] for f in data['findings']] == ['pm2.daemon.not_running']
     assert data['status'] == 'critical'

@@ -67,8 +67,7 @@ def test_fstype_or_source_implies_a_mount():
 
 
 def test_probe_child_healthy_directory_leaves_nothing(tmp_path):
-    data = run_check('storage', s.run, {'paths': [{'path': str(tmp_path)}], 'path_timeout': 5},
-                     s.CATALOGUE, timeout=10)
+    data = run_check(s.SPEC, {'paths': [{'path': str(tmp_path)}], 'path_timeout': 5, 'timeout': 10})
     assert data['findings'] == []
     assert os.listdir(str(tmp_path)) == []
     assert str(tmp_path) in data['metrics']['filesystem_used_percent']
