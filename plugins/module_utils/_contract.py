@@ -78,6 +78,10 @@ COMMON_FINDINGS = {
     'missing_library': FindingSpec(
         None,
         'Install the named Python library for the interpreter Ansible uses on this host.'),
+    'options.invalid': FindingSpec(
+        None,
+        'An option of this check is invalid: fix the option named in the message (inventory or task), then '
+        'audit again.'),
     'permission_denied': FindingSpec(
         None,
         'Run the check with privileges that can read the resource (become: true), or grant read access.'),
