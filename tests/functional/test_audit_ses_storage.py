@@ -28,18 +28,21 @@ def test_audit_report_shows_storage_and_ses(tmp_path):
         inventory.write_text(json.dumps({'all': {
             'children': {'tank_worker': {'hosts': {'localhost': local}}, 'tank_site': {'hosts': {'localhost': {}}}},
             'vars': {
-                'audit_resources_cpu_sample_seconds': 0,
-                'audit_storage_paths': [{'path': share, 'mount': True, 'fstype': 'tmpfs'},
-                                        {'path': os.path.join(mounts.base, 'gone')}],
-                'audit_ses_endpoint_url': moto.url, 'audit_ses_region': 'eu-west-1',
-                'audit_ses_access_key': FAKE_KEY, 'audit_ses_secret_key': FAKE_SECRET,
+                'audit_skip_checks': ['oracle', 'logsdb'],
+                'audit_options': {
+                    'resources': {'cpu_sample_seconds': 0},
+                    'storage': {'paths': [{'path': share, 'mount': True, 'fstype': 'tmpfs'},
+                                          {'path': os.path.join(mounts.base, 'gone')}]},
+                    'ses': {'endpoint_url': moto.url, 'region': 'eu-west-1', 'access_key': FAKE_KEY,
+                            'secret_key': FAKE_SECRET}},
                 'audit_thresholds': {'ses': {'quota_exhausted_in_hours': {'warning': None, 'critical': None}}},
             }}}))
         report_dir = tmp_path / 'reports'
         run = run_playbook(os.path.join(REPO, 'playbooks', 'audit.yml'), inventory=str(inventory),
                            extra_vars={'audit_report_dir': str(report_dir)}, check=True, env=AWS_ENV)
         assert run.rc == 0, run.stdout[-3000:] + run.stderr[-3000:]
-        checks = json.loads((report_dir / 'audit.json').read_text())['hosts']['localhost']['checks']
+        report = json.loads((report_dir / 'audit.json').read_text())
+        checks = dict(report['hosts']['localhost']['checks'], **report['sites']['default']['checks'])
         assert {'resources', 'storage', 'ses'} <= set(checks)
         assert checks['storage']['status'] == 'critical'
         assert [f['id'] for f in checks['storage']['findings']] == ['storage.path.missing']

@@ -22,24 +22,26 @@ def test_audit_reports_oracle_and_logsdb_for_the_site_host(tmp_path):
     inventory.write_text(json.dumps({'all': {'children': {'tank_site': {'hosts': {'localhost': {
         'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable}}}},
         'vars': {'audit_checks': ['oracle', 'logsdb'],
-                 'audit_oracle_host': '127.0.0.1', 'audit_oracle_port': port,
-                 'audit_oracle_service_name': 'TANKPDB', 'audit_oracle_user': 'tank_monitor',
-                 'audit_oracle_password': PASSWORD, 'audit_oracle_connect_timeout': 2,
-                 'audit_logsdb_database': 'sqlite:///' + database,
+                 'audit_options': {
+                     'oracle': {'host': '127.0.0.1', 'port': port, 'service_name': 'TANKPDB', 'user': 'tank_monitor',
+                                'password': PASSWORD, 'connect_timeout': 2},
+                     'logsdb': {'database': 'sqlite:///' + database}},
                  'audit_thresholds': {'logsdb': {'send_fail_percent': {'critical': 50}}}}}}))
     report_dir = tmp_path / 'reports'
     run = run_playbook(os.path.join(REPO, 'playbooks', 'audit.yml'), inventory=str(inventory),
                        extra_vars={'audit_report_dir': str(report_dir)}, check=True, verbosity=4)
     assert run.rc == 0, run.stdout[-3000:] + run.stderr[-3000:]
     report = json.loads((report_dir / 'audit.json').read_text())
-    checks = report['hosts']['localhost']['checks']
+    assert report['hosts']['localhost']['checks'] == {}
+    assert report['sites']['default']['runner'] == 'localhost'
+    checks = report['sites']['default']['checks']
     assert set(checks) == {'oracle', 'logsdb'}
     assert [f['id'] for f in checks['oracle']['findings']] == ['oracle.connect.refused']
     (spike,) = checks['logsdb']['findings']
     assert spike['id'] == 'logsdb.email_send.fail_spike'
     assert spike['status'] == 'warning' and spike['threshold']['critical'] == 50  # the inventory override
     summary = (report_dir / 'summary.txt').read_text()
-    assert 'oracle' in summary and 'logsdb' in summary
+    assert 'oracle.connect.refused' in summary and 'logsdb.email_send.fail_spike' in summary
     assert PASSWORD not in run.stdout + run.stderr
     assert PASSWORD not in (report_dir / 'audit.json').read_text() + summary
 
@@ -50,10 +52,11 @@ def test_site_checks_run_only_for_tank_site_in_the_default_grouping(tmp_path):
     inventory = tmp_path / 'hosts.yml'
     inventory.write_text(json.dumps({'all': {'children': {'tank_worker': {'hosts': {'localhost': {
         'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable}}}},
-        'vars': {'audit_resources_cpu_sample_seconds': 0}}}))
+        'vars': {'audit_options': {'resources': {'cpu_sample_seconds': 0}}}}}))
     report_dir = tmp_path / 'reports'
     run = run_playbook(os.path.join(REPO, 'playbooks', 'audit.yml'), inventory=str(inventory),
                        extra_vars={'audit_report_dir': str(report_dir)}, check=True)
     assert run.rc == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    checks = json.loads((report_dir / 'audit.json').read_text())['hosts']['localhost']['checks']
-    assert 'oracle' not in checks and 'logsdb' not in checks
+    report = json.loads((report_dir / 'audit.json').read_text())
+    assert set(report['hosts']['localhost']['checks']) == {'resources', 'pm2', 'logs'}
+    assert report['sites'] == {}

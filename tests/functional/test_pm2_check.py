@@ -223,8 +223,9 @@ def test_audit_report_shows_pm2_and_logs_without_secrets(pm2, tmp_path):
     host = {'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable}
     inventory.write_text(json.dumps({'all': {
         'children': {'tank_backend': {'hosts': {'localhost': host}}, 'tank_worker': {'hosts': {'localhost': {}}}},
-        'vars': {'audit_checks': ['pm2', 'logs'], 'audit_pm2_home': pm2.home,
-                 'audit_pm2_executable': pm2_support.PM2, 'audit_pm2_systemd_unit_dir': pm2.unit_dir}}}))
+        'vars': {'audit_checks': ['pm2', 'logs'],
+                 'audit_options': {'pm2': {'pm2_home': pm2.home, 'pm2_executable': pm2_support.PM2,
+                                           'systemd_unit_dir': pm2.unit_dir}}}}}))
     report_dir = tmp_path / 'reports'
     run = run_playbook(os.path.join(pm2_support.REPO, 'playbooks', 'audit.yml'), inventory=str(inventory),
                        extra_vars={'audit_report_dir': str(report_dir)}, verbosity=2)
@@ -306,8 +307,9 @@ def test_backend_only_host_is_not_asked_for_a_worker(pm2, tmp_path):
     inventory.write_text(json.dumps({'all': {
         'children': {'tank_backend': {'hosts': {'localhost': {
             'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable}}}},
-        'vars': {'audit_checks': ['pm2', 'logs'], 'audit_pm2_home': pm2.home,
-                 'audit_pm2_executable': pm2_support.PM2, 'audit_pm2_systemd_unit_dir': pm2.unit_dir}}}))
+        'vars': {'audit_checks': ['pm2', 'logs'],
+                 'audit_options': {'pm2': {'pm2_home': pm2.home, 'pm2_executable': pm2_support.PM2,
+                                           'systemd_unit_dir': pm2.unit_dir}}}}}))
     report_dir = tmp_path / 'reports'
     run = run_playbook(os.path.join(pm2_support.REPO, 'playbooks', 'audit.yml'), inventory=str(inventory),
                        extra_vars={'audit_report_dir': str(report_dir)})

@@ -155,13 +155,14 @@ def test_audit_playbook_writes_the_documented_report(tmp_path, tmpfs):
     inventory.write_text(json.dumps({'all': {'children': {'tank_worker': {'hosts': {'localhost': {
         'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable}}}},
         'vars': {'audit_thresholds': {'resources': {'filesystem_used_percent': {'critical': 84}}},
-                 'audit_resources_cpu_sample_seconds': 0.5}}}))
+                 'audit_options': {'resources': {'cpu_sample_seconds': 0.5}}}}}))
     report_dir = tmp_path / 'reports'
     run = run_playbook(os.path.join(REPO, 'playbooks', 'audit.yml'), inventory=str(inventory),
                        extra_vars={'audit_report_dir': str(report_dir)}, check=True)
     assert run.rc == 0, run.stdout[-3000:] + run.stderr[-3000:]
     report = json.loads((report_dir / 'audit.json').read_text())
-    assert set(report) == {'schema_version', 'generated_at', 'summary', 'hosts'}
+    assert set(report) == {'schema_version', 'generated_at', 'summary', 'hosts', 'sites'}
+    assert report['schema_version'] == 2
     assert report['summary']['hosts'] == 1 and report['summary']['critical'] == 1
     host = report['hosts']['localhost']
     assert host['status'] == 'critical'
@@ -182,7 +183,7 @@ def test_audit_fail_on_fails_the_host_after_writing_the_report(tmp_path, tmpfs):
     report_dir = tmp_path / 'reports'
     run = run_playbook(os.path.join(REPO, 'playbooks', 'audit.yml'),
                        extra_vars={'audit_report_dir': str(report_dir), 'audit_fail_on': 'critical',
-                                   'audit_resources_cpu_sample_seconds': 0})
+                                   'audit_options': {'resources': {'cpu_sample_seconds': 0}}})
     assert run.rc != 0
     assert json.loads((report_dir / 'audit.json').read_text())['hosts']['localhost']['status'] == 'critical'
 
