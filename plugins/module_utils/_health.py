@@ -9,7 +9,11 @@
 
 Healthy only when the HTTP status is one of the expected codes AND the body is a JSON object
 with ``status == "ok"``. A NestJS Terminus body (``status``/``info``/``error``/``details``, each
-indicator ``{"status": "up" | "down"}``) is understood, and every failing indicator is named.
+indicator ``{"status": "up" | "degraded" | "down"}``) is understood: every failing indicator is
+named (critical), and an indicator Terminus reports ``degraded`` (overall ``status: "degraded"``,
+HTTP 200, the indicator under ``info``: the check passes, with reduced service) is a warning.
+When Terminus itself answers 503 naming the failing indicators, those indicators are the findings:
+no second finding for the HTTP status.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import json
 from urllib.parse import urlsplit
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _http
-from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, FindingSpec
+from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, WARNING, FindingSpec
 from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, MissingLibrary
 from ansible_collections.tank.monitoring.plugins.module_utils._check import HOST, declare
 
@@ -70,6 +74,13 @@ CATALOGUE = {
         'A dependency of the backend is down as reported by its health indicator: for the database check the '
         'Oracle listener, account and network (guide §6); for disk or storage check the NAS path, mount and '
         'free space (guide §7); then read `pm2 logs backend`.'),
+    'indicator.degraded': FindingSpec(
+        '§4, §6, §7',
+        'A dependency of the backend reports itself degraded (Terminus `degraded`): the health check still '
+        'passes, but the dependency works with reduced capacity or a fallback and may go down next. Read the '
+        "indicator's message and `pm2 logs backend`; for the database check the Oracle sessions, listener and "
+        'response time (guide §6), for disk or storage the NAS mount and free space (guide §7); fix it before '
+        'it turns into an outage.'),
     'assertion.failed': FindingSpec(
         '§4',
         'The health body does not satisfy a configured assertion: read the body and `pm2 logs backend` to see '
@@ -99,6 +110,8 @@ DEFAULT_TIMEOUT = 10.0
 
 # Terminus indicator states that mean healthy.
 _UP = ('up', 'ok')
+# Terminus's state for an indicator that works with reduced service (the check still passes).
+_DEGRADED = 'degraded'
 # Characters of a body quoted in a message.
 _EXCERPT = 120
 
@@ -128,7 +141,11 @@ def run(params, result, deadline):
 
     expected = params.get('expected_status') or [200]
     body, body_error = _parse_json(response)
-    if response.status not in expected:
+    if response.status not in expected and _names_down_indicators(body):
+        # The application's own health logic (Terminus answers 503 this way) names what fails: the
+        # indicator findings below explain this status; a second, proxy-flavoured finding would not.
+        healthy = False
+    elif response.status not in expected:
         healthy = False
         result.add('response.status_code', CRITICAL,
                    'GET %s answered HTTP %s (expected %s); body: %s'
@@ -140,7 +157,7 @@ def run(params, result, deadline):
         result.add('response.not_json', CRITICAL, message, value=response.content_type or None, subject=shown)
 
     if isinstance(body, dict):
-        healthy = _judge_body(result, body, shown) and healthy
+        healthy = _judge_body(result, body, shown, http_status=response.status) and healthy
         healthy = _check_assertions(result, compiled, body, shown) and healthy
     elif body is not None and response.status in expected:
         healthy = False
@@ -214,7 +231,7 @@ def _excerpt(response):
 
 
 def failing_indicators(body):
-    """Terminus indicators that are not up, as ``[(name, detail)]`` sorted by name."""
+    """Terminus indicators that are not up (down or degraded), as ``[(name, (state, detail))]`` sorted by name."""
     failing = {}
     for section in ('error', 'details', 'info'):
         indicators = body.get(section)
@@ -231,25 +248,53 @@ def failing_indicators(body):
     return sorted(failing.items())
 
 
-def _judge_body(result, body, shown):
+def _names_down_indicators(body):
+    """True when a JSON body names at least one indicator that is down (not up, not degraded)."""
+    return isinstance(body, dict) and any(state != _DEGRADED for _name, (state, _detail) in failing_indicators(body))
+
+
+def _judge_body(result, body, shown, http_status=None):
+    """Findings for the body's ``status`` and indicators; True when the backend counts as up.
+
+    ``degraded`` counts as up (Terminus passes the check) but gives a warning per degraded indicator.
+    """
     status = body.get('status')
     indicators = failing_indicators(body)
-    for name, (state, detail) in indicators:
-        reason = detail.get('message') or detail.get('error') or ''
-        message = 'Health indicator %s is %s' % (name, state)
-        if reason:
-            message += ': %s' % str(reason)[:200]
-        result.add('indicator.down', CRITICAL, message + '.', value=state, subject=name)
+    down = [(name, state, detail) for name, (state, detail) in indicators if state != _DEGRADED]
+    degraded = [(name, state, detail) for name, (state, detail) in indicators if state == _DEGRADED]
+    answered = ' (GET %s answered HTTP %s)' % (shown, http_status) if http_status and http_status >= 300 else ''
+    for name, state, detail in down:
+        result.add('indicator.down', CRITICAL, _indicator_message(name, state, detail) + answered + '.',
+                   value=state, subject=name)
+    for name, state, detail in degraded:
+        result.add('indicator.degraded', WARNING,
+                   _indicator_message(name, state, detail) + ': it still answers, with reduced service.',
+                   value=state, subject=name)
+    if down:
+        return False
     if status == 'ok':
-        return not indicators
-    if not indicators:
-        if status is None:
-            text = 'GET %s answered JSON without a "status" field.' % shown
-        else:
-            text = 'GET %s reports status %r, not "ok".' % (shown, status)
-        result.add('response.status_not_ok', CRITICAL, text, value=None if status is None else str(status),
-                   subject=shown)
+        return True
+    if status == _DEGRADED:
+        if not degraded:
+            result.add('indicator.degraded', WARNING,
+                       'GET %s reports status "degraded" without naming the degraded indicator.' % shown,
+                       value=_DEGRADED, subject=shown)
+        return True
+    if status is None:
+        text = 'GET %s answered JSON without a "status" field.' % shown
+    else:
+        text = 'GET %s reports status %r, not "ok".' % (shown, status)
+    result.add('response.status_not_ok', CRITICAL, text, value=None if status is None else str(status),
+               subject=shown)
     return False
+
+
+def _indicator_message(name, state, detail):
+    reason = detail.get('message') or detail.get('error') or ''
+    message = 'Health indicator %s is %s' % (name, state)
+    if reason:
+        message += ': %s' % str(reason)[:200]
+    return message
 
 
 def _check_assertions(result, compiled, body, shown):

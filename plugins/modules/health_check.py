@@ -17,8 +17,11 @@ description:
   - The backend is healthy only when the HTTP status is one of O(expected_status) AND the body is a
     JSON object with C(status) equal to C(ok).
   - Understands the NestJS Terminus shape (C(status), C(info), C(error), C(details), each indicator
-    with its own C(status) V(up) or V(down)) and reports every failing indicator (database, disk, ...)
-    by name, also when Terminus answers HTTP 503.
+    with its own C(status) V(up), V(degraded) or V(down)) and reports every failing indicator
+    (database, disk, ...) by name; when Terminus answers HTTP 503 naming them, the indicators are the
+    findings, without a second one for the HTTP status.
+  - An indicator in Terminus's V(degraded) state (overall C(status) V(degraded), HTTP 200, which
+    Terminus does not count as a failed check) is a warning, not a critical finding.
   - Every failure says why in words an operator acts on - connection refused (the backend is down,
     check C(pm2 status)), timeout, DNS, TLS, unexpected HTTP status, a body that is not JSON (such as
     an HTML error page from a proxy), or a status that is not C(ok).
@@ -135,7 +138,15 @@ RETURN = r'''
 extends_documentation_fragment:
   - tank.monitoring.common
 findings:
-  description: One entry per problem found; empty when the backend is healthy.
+  description:
+    - One entry per problem found; empty when the backend is healthy.
+    - "Ids: C(health.request.refused), C(health.request.timeout), C(health.request.dns), C(health.request.tls),
+      C(health.request.connection), C(health.response.status_code), C(health.response.not_json),
+      C(health.response.status_not_ok), C(health.indicator.down), C(health.indicator.degraded),
+      C(health.assertion.failed), C(health.response.latency)."
+    - A NestJS Terminus indicator that is down is C(health.indicator.down) (critical, subject the indicator);
+      when Terminus answers 503 naming it, that is the only finding (no C(health.response.status_code)).
+      An indicator in Terminus's C(degraded) state is C(health.indicator.degraded) (warning).
 metrics:
   description:
     - C(up) (1 healthy, 0 not), C(latency_seconds) and C(http_status) when an HTTP answer came back.

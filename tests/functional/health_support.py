@@ -1,9 +1,11 @@
 # -*- coding: utf-8 -*-
 """Real HTTP backends on 127.0.0.1 for the health, nginx and probe tests.
 
-``Backend`` is a ``http.server`` in a thread whose behaviour (``mode``) can be switched while it
-runs, so a test can take a healthy backend down and bring it back. Nothing is mocked: the check
-talks to it over a real TCP socket.
+``NestApp`` is a real NestJS application with the real ``@nestjs/terminus`` (tests/functional/nest_app,
+packages from npm in .build/node): what the health check meets in production. ``Backend`` is a plain
+``http.server`` in a thread whose behaviour (``mode``) can be switched while it runs, for what is NOT
+Terminus: a proxy's error page, a wrong status, a hung socket, a webhook receiver. Nothing is mocked:
+the check talks to both over a real TCP socket.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 OK_BODY = {'status': 'ok'}
-# What NestJS Terminus answers (HTTP 503) when the database indicator fails.
+# A Terminus-shaped 503 body, kept for the audit report test of test_nginx.py; the health check itself
+# is tested against the real NestJS app (NestApp below).
 TERMINUS_DB_DOWN = {
     'status': 'error',
     'info': {'disk': {'status': 'up'}},
@@ -25,8 +28,6 @@ TERMINUS_DB_DOWN = {
     'details': {'disk': {'status': 'up'},
                 'database': {'status': 'down', 'message': 'ORA-12514: TNS:listener does not currently know of service'}},
 }
-TERMINUS_OK = {'status': 'ok', 'info': {'database': {'status': 'up'}}, 'error': {},
-               'details': {'database': {'status': 'up'}}}
 HTML_PAGE = b'<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>Bad Gateway</body></html>'
 
 
@@ -58,12 +59,12 @@ class _Handler(BaseHTTPRequestHandler):
         mode = backend.mode
         if mode == 'ok':
             self._send(200, OK_BODY)
-        elif mode == 'terminus_ok':
-            self._send(200, TERMINUS_OK)
         elif mode == 'error500':
             self._send(500, b'Internal Server Error', 'text/plain')
         elif mode == 'status_error':
             self._send(200, {'status': 'error'})
+        elif mode == 'bad_gateway':
+            self._send(502, HTML_PAGE, 'text/html; charset=utf-8')
         elif mode == 'html':
             self._send(200, HTML_PAGE, 'text/html; charset=utf-8')
         elif mode == 'terminus_db_down':
@@ -124,6 +125,85 @@ class Backend(object):
 
     def __exit__(self, *exc):
         self.stop()
+
+
+# -- a real NestJS app with @nestjs/terminus -----------------------------------------------------
+
+NODE_MODULES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                            '.build', 'node', 'node_modules')
+NEST_MAIN = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'nest_app', 'main.mjs')
+
+
+class NestApp(object):
+    """tests/functional/nest_app/main.mjs as a real Node process on 127.0.0.1:<free port>.
+
+    ``set_database(state, delay=None)`` switches the app's `database` indicator between ``up``,
+    ``down`` (the check throws ORA-12514, Terminus answers 503), ``degraded`` (Terminus 200 with
+    ``status: "degraded"``) and ``slow`` (the indicator answers after ``delay`` seconds).
+    """
+
+    def __init__(self, state='up', delay=2.0):
+        self.port = free_port()
+        env = dict(os.environ, PORT=str(self.port), HOST='127.0.0.1', NEST_NODE_MODULES=NODE_MODULES,
+                   DATABASE_STATE=state, DATABASE_DELAY=str(delay))
+        import tempfile
+        self.stderr = tempfile.TemporaryFile(mode='w+')  # a file, so a chatty app never blocks on a pipe
+        self.proc = subprocess.Popen(['node', NEST_MAIN], env=env, stdout=subprocess.PIPE, stderr=self.stderr,
+                                     text=True)
+
+    def url(self, path='/api/health'):
+        return 'http://127.0.0.1:%d%s' % (self.port, path)
+
+    def start(self, timeout=60.0):
+        """Wait for the app's "listening" line (Nest has then bound the port)."""
+        import selectors
+        selector = selectors.DefaultSelector()
+        selector.register(self.proc.stdout, selectors.EVENT_READ)
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if selector.select(timeout=max(0.0, end - time.monotonic())):
+                line = self.proc.stdout.readline()
+                if line.startswith('listening'):
+                    return self
+                if not line:
+                    break
+        self.stderr.seek(0)
+        error = self.stderr.read()[-3000:]
+        self.stop()
+        raise RuntimeError('the NestJS app did not start: %s' % error)
+
+    def set_database(self, state, delay=None):
+        import urllib.request
+        payload = {'database': state}
+        if delay is not None:
+            payload['delay'] = delay
+        request = urllib.request.Request(self.url('/api/test-control'), data=json.dumps(payload).encode(),
+                                         headers={'Content-Type': 'application/json'}, method='POST')
+        with urllib.request.urlopen(request, timeout=10) as response:
+            answer = json.loads(response.read().decode())
+        if answer.get('database') != state:
+            raise RuntimeError('the NestJS app refused state %r: %r' % (state, answer))
+
+    def get(self):
+        """(HTTP status, JSON body) of GET /api/health, read directly."""
+        import urllib.error
+        import urllib.request
+        try:
+            with urllib.request.urlopen(self.url(), timeout=30) as response:
+                return response.status, json.loads(response.read().decode())
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read().decode())
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc.stdout.close()
+        self.stderr.close()
 
 
 # -- health probe ---------------------------------------------------------------------------------

@@ -1,5 +1,10 @@
 # -*- coding: utf-8 -*-
-"""health_check against real HTTP backends on 127.0.0.1 (tests/functional/health_support.py)."""
+"""health_check against real HTTP backends on 127.0.0.1 (tests/functional/health_support.py).
+
+What Terminus answers comes from a real NestJS app with the real @nestjs/terminus (NestApp, one Node
+process for the module, its `database` indicator switched per test); a plain http.server stands for
+what is not Terminus (proxy error pages, wrong statuses, a hung socket, TLS).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ import pytest
 from ansible_collections.tank.monitoring.plugins.module_utils import _health
 from ansible_collections.tank.monitoring.plugins.module_utils._runner import run_check
 
-from health_support import Backend, free_port
+from health_support import Backend, NestApp, free_port
 
 MODULE = 'tank.monitoring.health_check'
 
@@ -31,6 +36,20 @@ def backend():
         server.stop()
 
 
+@pytest.fixture(scope='module')
+def nest_app():
+    app = NestApp().start()
+    yield app
+    app.stop()
+
+
+@pytest.fixture
+def nest(nest_app):
+    """The NestJS app with a healthy database indicator (each test switches it as it needs)."""
+    nest_app.set_database('up')
+    return nest_app
+
+
 def ids(result):
     return sorted(f['id'] for f in result['findings'])
 
@@ -44,9 +63,8 @@ def only(result, finding_id):
     return finding
 
 
-def test_healthy_backend_gives_no_finding(run_module, backend):
-    server = backend('ok')
-    result = run_module(MODULE, {'url': server.url()})[0]
+def test_healthy_nest_app_gives_no_finding(run_module, nest):
+    result = run_module(MODULE, {'url': nest.url()})[0]
     assert result['status'] == 'ok', result
     assert result['findings'] == []
     assert result['changed'] is False
@@ -54,10 +72,18 @@ def test_healthy_backend_gives_no_finding(run_module, backend):
     assert result['metrics']['http_status'] == 200
 
 
-def test_healthy_terminus_body_with_assertion(run_module, backend):
-    server = backend('terminus_ok')
-    result = run_module(MODULE, {'url': server.url(), 'assertions': ["details.database.status == 'up'"]})[0]
+def test_healthy_nest_app_with_an_assertion_on_the_terminus_body(run_module, nest):
+    result = run_module(MODULE, {'url': nest.url(), 'assertions': ["details.database.status == 'up'",
+                                                                   "info.storage.status == 'up'"]})[0]
     assert result['status'] == 'ok', result
+
+
+def test_plain_status_ok_body_gives_no_finding(run_module, backend):
+    """A backend without Terminus answering the guide's bare {"status": "ok"} is healthy too."""
+    server = backend('ok')
+    result = run_module(MODULE, {'url': server.url()})[0]
+    assert result['status'] == 'ok', result
+    assert result['findings'] == []
 
 
 def test_backend_stopped_is_refused_and_names_pm2(run_module):
@@ -108,6 +134,17 @@ def test_status_error_body_is_not_ok(run_module, backend):
     assert ids(result) == ['health.response.status_not_ok']
 
 
+def test_proxy_502_error_page_is_a_wrong_status_code(run_module, backend):
+    """A proxy's 502 page names no indicator: the status code is the finding, the page described."""
+    server = backend('bad_gateway')
+    result = run_module(MODULE, {'url': server.url()})[0]
+    assert result['status'] == 'critical'
+    finding = only(result, 'health.response.status_code')
+    assert finding['value'] == 502
+    assert 'HTML page' in finding['message']
+    assert ids(result) == ['health.response.status_code']
+
+
 def test_html_page_with_200_is_not_json(run_module, backend):
     server = backend('html')
     result = run_module(MODULE, {'url': server.url()})[0]
@@ -117,40 +154,74 @@ def test_html_page_with_200_is_not_json(run_module, backend):
     assert ids(result) == ['health.response.not_json']
 
 
-def test_terminus_database_down_names_the_indicator(run_module, backend):
-    server = backend('terminus_db_down')
-    result = run_module(MODULE, {'url': server.url()})[0]
+def test_nest_database_down_is_one_indicator_finding_naming_it(run_module, nest):
+    nest.set_database('down')
+    status, body = nest.get()
+    assert status == 503 and body['status'] == 'error' and body['error']['database']['status'] == 'down'
+    result = run_module(MODULE, {'url': nest.url()})[0]
     assert result['status'] == 'critical'
     finding = only(result, 'health.indicator.down')
+    assert finding['status'] == 'critical'
     assert finding['subject'] == 'database'
-    assert 'ORA-12514' in finding['message']
-    # Terminus answers 503: reported too, but the disk indicator (up) is not.
-    assert ids(result) == ['health.indicator.down', 'health.response.status_code']
+    assert 'ORA-12514' in finding['message'] and 'HTTP 503' in finding['message']
+    # Terminus's own 503 is explained by the indicator: no second (status code) finding, and the
+    # storage indicator (up) is not reported.
+    assert ids(result) == ['health.indicator.down']
+    assert result['metrics']['up'] == 0
+    assert result['metrics']['http_status'] == 503
 
 
-def test_slow_answer_over_the_warning_threshold(run_module, backend):
-    server = backend('slow', delay=1.3)
-    result = run_module(MODULE, {'url': server.url(), 'timeout': 10})[0]
-    assert result['status'] == 'warning'
+def test_nest_degraded_indicator_is_a_warning_with_its_own_id(run_module, nest):
+    nest.set_database('degraded')
+    status, body = nest.get()
+    # What @nestjs/terminus really answers for a degraded indicator: 200, overall "degraded", under info.
+    assert status == 200 and body['status'] == 'degraded'
+    assert body['info']['database']['status'] == 'degraded' and body['error'] == {}
+    result = run_module(MODULE, {'url': nest.url()})[0]
+    assert result['status'] == 'warning', result
+    finding = only(result, 'health.indicator.degraded')
+    assert finding['status'] == 'warning'
+    assert finding['subject'] == 'database'
+    assert finding['value'] == 'degraded'
+    assert 'connection pool saturated' in finding['message']
+    assert ids(result) == ['health.indicator.degraded']
+    assert result['metrics']['up'] == 1
+    assert result['metrics']['http_status'] == 200
+
+
+def test_nest_slow_database_over_the_warning_threshold(run_module, nest):
+    nest.set_database('slow', delay=1.3)
+    result = run_module(MODULE, {'url': nest.url(), 'timeout': 10})[0]
+    assert result['status'] == 'warning', result
     finding = only(result, 'health.response.latency')
     assert finding['value'] >= 1.0
     assert finding['threshold']['name'] == 'latency_seconds'
+    assert ids(result) == ['health.response.latency']
 
 
-def test_latency_threshold_override_makes_it_critical(run_module, backend):
-    server = backend('slow', delay=0.6)
+def test_nest_slow_database_latency_threshold_override_makes_it_critical(run_module, nest):
+    nest.set_database('slow', delay=0.6)
     thresholds = {'latency_seconds': {'warning': 0.2, 'critical': 0.5}}
-    result = run_module(MODULE, {'url': server.url(), 'thresholds': thresholds})[0]
+    result = run_module(MODULE, {'url': nest.url(), 'thresholds': thresholds})[0]
     assert result['status'] == 'critical'
-    only(result, 'health.response.latency')
+    finding = only(result, 'health.response.latency')
+    assert finding['status'] == 'critical'
 
 
-def test_failed_assertion(run_module, backend):
-    server = backend('ok')
-    result = run_module(MODULE, {'url': server.url(), 'assertions': ['details.database']})[0]
+def test_nest_database_slower_than_the_timeout_is_a_timeout(run_module, nest):
+    nest.set_database('slow', delay=6)
+    result = run_module(MODULE, {'url': nest.url(), 'timeout': 2})[0]
+    assert result['status'] == 'critical'
+    only(result, 'health.request.timeout')
+    assert ids(result) == ['health.request.timeout']
+    assert result['duration_seconds'] <= 2 + 1
+
+
+def test_failed_assertion(run_module, nest):
+    result = run_module(MODULE, {'url': nest.url(), 'assertions': ['details.oracle']})[0]
     assert result['status'] == 'critical'
     finding = only(result, 'health.assertion.failed')
-    assert finding['subject'] == 'details.database'
+    assert finding['subject'] == 'details.oracle'
 
 
 def test_token_and_password_never_reach_the_output(run_module, backend):

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the real components the functional tests run against: Debian packages (without
-# recommends: cron would pull a mail server) and PM2 from npm into .build/node. Idempotent and
+# recommends: cron would pull a mail server) and, from npm into .build/node, PM2 and NestJS. Idempotent and
 # quick when everything is present; a failure here fails the test run (no silent skips in CI).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -11,8 +11,15 @@ debian_packages=(
   cron
   prometheus-node-exporter
 )
+# PM2, and a real NestJS app with @nestjs/terminus for the health check (tests/functional/nest_app).
 npm_packages=(
   pm2@7.0.4
+  @nestjs/common@12.5.1
+  @nestjs/core@12.5.1
+  @nestjs/platform-express@12.5.1
+  @nestjs/terminus@12.1.0
+  reflect-metadata@0.2.2
+  rxjs@7.8.2
 )
 
 missing=()
@@ -41,7 +48,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-  echo "Node.js and npm are needed for the PM2 tests" >&2
+  echo "Node.js and npm are needed for the PM2 and health tests" >&2
   exit 1
 fi
 stamp=.build/node/.installed

@@ -36,6 +36,48 @@ def test_indicator_findings_name_each_failing_indicator():
     assert [(f['id'], f['subject']) for f in res.findings] == [('health.indicator.down', 'db')]
 
 
+def test_degraded_indicator_is_a_warning_with_its_own_id():
+    # What @nestjs/terminus answers (HTTP 200) when an indicator returns session.degraded(...).
+    body = {'status': 'degraded',
+            'info': {'database': {'status': 'degraded', 'message': 'pool saturated'}, 'storage': {'status': 'up'}},
+            'error': {},
+            'details': {'database': {'status': 'degraded', 'message': 'pool saturated'}, 'storage': {'status': 'up'}}}
+    res = result()
+    assert _health._judge_body(res, body, 'u', http_status=200) is True
+    assert [(f['id'], f['status'], f['subject'], f['value']) for f in res.findings] == [
+        ('health.indicator.degraded', 'warning', 'database', 'degraded')]
+    assert 'pool saturated' in res.findings[0]['message']
+
+
+def test_down_and_degraded_together_are_each_named():
+    body = {'status': 'error', 'info': {'storage': {'status': 'degraded'}},
+            'error': {'database': {'status': 'down', 'message': 'ORA-12514'}}}
+    res = result()
+    assert _health._judge_body(res, body, 'u', http_status=503) is False
+    assert sorted((f['id'], f['subject']) for f in res.findings) == [
+        ('health.indicator.degraded', 'storage'), ('health.indicator.down', 'database')]
+    down = [f for f in res.findings if f['id'] == 'health.indicator.down'][0]
+    assert 'HTTP 503' in down['message'] and 'ORA-12514' in down['message']
+
+
+def test_degraded_status_without_a_named_indicator_is_still_a_warning():
+    res = result()
+    assert _health._judge_body(res, {'status': 'degraded'}, 'u') is True
+    assert [(f['id'], f['status']) for f in res.findings] == [('health.indicator.degraded', 'warning')]
+
+
+@pytest.mark.parametrize('body, names', [
+    ({'status': 'error', 'error': {'database': {'status': 'down'}}}, True),
+    ({'status': 'degraded', 'info': {'database': {'status': 'degraded'}}}, False),
+    ({'status': 'ok', 'info': {'database': {'status': 'up'}}}, False),
+    ({'message': 'Bad Gateway'}, False),
+    (None, False),
+    (['down'], False),
+])
+def test_only_a_body_naming_a_down_indicator_explains_an_unexpected_status(body, names):
+    assert _health._names_down_indicators(body) is names
+
+
 @pytest.mark.parametrize('body, healthy', [
     ({'status': 'ok'}, True),
     ({'status': 'OK'}, False),
