@@ -18,8 +18,6 @@ import subprocess
 import sys
 import time
 
-from ansible_collections.tank.monitoring.plugins.module_utils._secrets import MASK, scrub  # noqa: F401 (re-export)
-
 
 class CheckInputError(ValueError):
     """Invalid options: reported to the operator as a clear task failure, not a finding."""

@@ -39,7 +39,6 @@ from ansible_collections.tank.monitoring.plugins.module_utils._check import (
 )
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import (
     FAIL_ON_CHOICES,
-    UNKNOWN,
     CheckResult,
     format_number,
 )

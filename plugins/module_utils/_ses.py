@@ -23,7 +23,8 @@ import re
 import time
 
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, WARNING, FindingSpec, format_number
-from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, MissingLibrary, scrub
+from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, MissingLibrary
+from ansible_collections.tank.monitoring.plugins.module_utils._secrets import scrub
 from ansible_collections.tank.monitoring.plugins.module_utils._check import SITE, declare
 
 try:

@@ -54,7 +54,7 @@ options:
   option_root:
     description:
       - How error messages name the options of a check, for example V(audit_options) makes an invalid
-        option read C(audit_options.pm2: ...). The audit role sets it to its variable name.
+        option start with C(audit_options.pm2). The audit role sets it to its variable name.
     type: str
     default: checks
 attributes:

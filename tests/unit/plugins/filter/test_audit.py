@@ -91,9 +91,11 @@ def test_skip_and_explicit_checks():
 
 
 def hostvars_for(hosts):
-    return dict((name, dict(values, _audit_plan=audit_host_plan(settings_for(values.pop('groups'),
-                                                                              site=values.get('site', 'default')))))
-                for name, values in hosts.items())
+    result = {}
+    for name, values in hosts.items():
+        settings = settings_for(values.pop('groups'), site=values.get('site', 'default'))
+        result[name] = dict(values, _audit_plan=audit_host_plan(settings))
+    return result
 
 
 def test_site_checks_run_once_from_the_first_host_of_each_site():

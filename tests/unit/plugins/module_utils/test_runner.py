@@ -76,7 +76,7 @@ def test_commands_a_killed_check_started_are_killed_with_it(tmp_path):
 
     r.run_check(demo_spec(spawn), {'timeout': 1})
     pid = int(marker.read_text())
-    for _ in range(100):
+    for _attempt in range(100):
         try:
             with open('/proc/%d/stat' % pid) as handle:
                 if handle.read().split(') ')[1].startswith('Z'):
