@@ -182,7 +182,7 @@ metrics:
 not_checked:
   description:
     - The parts of the check that the SES endpoint does not offer (an unknown operation, HTTP 404 or 501),
-      each with the reason. They do not change RV(status). Absent when every part was checked.
+      each with the reason. They do not change the status. Absent when every part was checked.
     - Parts that failed (denied, a server error, throttled) are V(unknown) findings instead.
   returned: when a part was not checked
   type: list
