@@ -12,7 +12,9 @@ bounded by the time left, botocore's own retries off, and our per-call retries w
 backoff on throttling codes (as amazon.aws does) bounded by the deadline. Errors are classified
 once (``classify``): wrong keys, expired keys or clock skew and an unreachable endpoint end the
 check (every further call would fail the same way); a denied or missing API makes only its part
-``unknown``, naming the IAM action.
+``unknown``, naming the IAM action. A part the endpoint does not offer (an unknown operation, HTTP
+404 or 501) is not a failure: it is listed in ``result.notes`` (returned as ``not_checked``) with
+the reason and leaves the status alone.
 """
 
 from __future__ import annotations
@@ -54,6 +56,11 @@ CATALOGUE = {
         '§8',
         'At the recent sending pace the daily sending quota runs out soon (guide §8): slow down the batches or '
         'ask AWS for a higher quota before it runs out.'),
+    'rate.measured': FindingSpec(
+        '§8',
+        'The account already sends at (or near) the SES maximum send rate, measured from CloudWatch, so sends are '
+        'throttled ("rate limit exceeded", guide §8): lower the worker send rate or parallelism below the '
+        'maximum, spread the batches, or ask AWS for a higher send rate.'),
     'rate.worker': FindingSpec(
         '§8',
         'The worker is configured to send faster than the SES maximum send rate, so sends are throttled '
@@ -115,10 +122,6 @@ CATALOGUE = {
         '§8',
         'AWS kept throttling the check\'s requests, so this part could not be checked: run the audit less often '
         'or at a quieter time.'),
-    'api.unavailable': FindingSpec(
-        '§8',
-        'This SES API is not offered by the endpoint (region, VPC endpoint or emulator), so this part could not '
-        'be checked: read it in the SES console instead.'),
     'api.error': FindingSpec(
         '§8',
         'AWS answered with an unexpected error, so this part could not be checked: retry, and look at the AWS '
@@ -144,6 +147,7 @@ ARGUMENT_SPEC = dict(
     env_file_variables=dict(type='dict', default={}),
     worker_send_rate=dict(type='float'),
     forecast_window_minutes=dict(type='int', default=60),
+    send_rate_window_minutes=dict(type='int', default=60),
     reputation_window_hours=dict(type='int', default=24),
     min_sends=dict(type='int', default=20),
     max_retries=dict(type='int', default=5),
@@ -160,16 +164,23 @@ DENIED_CODES = frozenset(('AccessDenied', 'AccessDeniedException', 'Unauthorized
 THROTTLING_CODES = frozenset(('Throttling', 'ThrottlingException', 'ThrottledException', 'TooManyRequestsException',
                               'RequestLimitExceeded', 'RequestThrottled', 'RequestThrottledException',
                               'SlowDown', 'LimitExceededException', 'ProvisionedThroughputExceededException'))
-UNAVAILABLE_CODES = frozenset(('404', 'UnknownOperationException', 'InvalidAction', 'NotImplemented',
-                               'UnsupportedOperation'))
+UNAVAILABLE_CODES = frozenset(('404', '501', 'UnknownOperationException', 'UnknownOperation', 'InvalidAction',
+                               'NotImplemented', 'UnsupportedOperation'))
+# HTTP statuses that say "this operation is not offered here" (no route, not implemented).
+UNAVAILABLE_STATUSES = frozenset((404, 501))
 
 # Kinds of failure (classify) and how the check reports them.
 INVALID, EXPIRED, DENIED, THROTTLED, UNAVAILABLE, UNREACHABLE, NO_CREDENTIALS, ERROR = (
     'invalid', 'expired', 'denied', 'throttled', 'unavailable', 'unreachable', 'no_credentials', 'error')
 _FATAL = {INVALID: 'credentials.invalid', EXPIRED: 'credentials.expired', UNREACHABLE: 'endpoint.unreachable'}
 _PART_UNKNOWN = {DENIED: ('permission.denied', 'permission_denied'), THROTTLED: ('api.throttled', 'error'),
-                 UNAVAILABLE: ('api.unavailable', 'error'), ERROR: ('api.error', 'error'),
-                 NO_CREDENTIALS: ('credentials.missing', 'error')}
+                 ERROR: ('api.error', 'error'), NO_CREDENTIALS: ('credentials.missing', 'error')}
+
+# Bounds of the window options: what SES and CloudWatch keep (send statistics cover two weeks,
+# one-minute CloudWatch data fifteen days).
+WINDOW_LIMITS = {'forecast_window_minutes': 14 * 24 * 60, 'send_rate_window_minutes': 14 * 24 * 60,
+                 'reputation_window_hours': 14 * 24}
+MAX_RETRIES_LIMIT = 20
 
 _REPORT_MARGIN = 0.5  # seconds kept back from the deadline to report
 _BACKOFF_BASE = 0.5
@@ -178,6 +189,8 @@ _BACKOFF_MAX = 4.0
 
 _INNER_CODE = re.compile(r'<Code>([^<]+)</Code>|"(?:__type|code|Code)"\s*:\s*"(?:[^"#]*#)?([^"]+)"')
 _INNER_MESSAGE = re.compile(r'<Message>([^<]*)</Message>|"(?:message|Message)"\s*:\s*"([^"]*)"')
+# The status line of an HTML error page that a protocol parser could not read ("<title>404 Not Found</title>").
+_PAGE_STATUS = re.compile(r'<title>\s*(\d{3})\b|<h1>\s*(\d{3})\b|\bHTTP/\d(?:\.\d)?\s+(\d{3})\b')
 
 
 class _Stop(Exception):
@@ -216,12 +229,19 @@ def classify(exc):
             return DENIED, code, text
         if code in THROTTLING_CODES or status == 429:
             return THROTTLED, code, text
-        if code in UNAVAILABLE_CODES or status == 404:
+        if code in UNAVAILABLE_CODES or status in UNAVAILABLE_STATUSES:
             return UNAVAILABLE, code, text
         return ERROR, code, text
     if isinstance(exc, ResponseParserError):
-        # An endpoint that does not implement the API answers with a page the protocol cannot parse.
-        return UNAVAILABLE, 'ResponseParserError', 'the endpoint gave an answer this API does not define'
+        # A page the protocol cannot parse: only a 404/501 page says the operation is not offered; a 5xx
+        # page (an emulator's crash, a failing proxy) or anything else is a failure of this part.
+        page = _PAGE_STATUS.search(str(exc))
+        status = int(next(g for g in page.groups() if g)) if page else None
+        if status in UNAVAILABLE_STATUSES:
+            return UNAVAILABLE, str(status), 'HTTP %d: the endpoint does not offer this operation' % status
+        if status:
+            return ERROR, str(status), 'HTTP %d: the endpoint answered with an error page' % status
+        return ERROR, 'ResponseParserError', 'the endpoint gave an answer this API does not define'
     if isinstance(exc, (botocore.exceptions.EndpointConnectionError, botocore.exceptions.ConnectTimeoutError,
                         botocore.exceptions.ReadTimeoutError, botocore.exceptions.ConnectionClosedError)):
         return UNREACHABLE, type(exc).__name__, str(exc)
@@ -276,16 +296,34 @@ class _Api(object):
                 raise ApiFailure(kind, code, text, action)
 
 
+def validate(params):
+    """Option checks that need no AWS call; raises CheckInputError naming the option."""
+    for name, limit in sorted(WINDOW_LIMITS.items()):
+        value = params.get(name)
+        if value is None:
+            continue
+        if value <= 0 or value > limit:
+            raise CheckInputError('%s must be between 1 and %d, not %s' % (name, limit, value))
+    for name in ('min_sends', 'max_retries'):
+        if (params.get(name) or 0) < 0:
+            raise CheckInputError('%s must not be negative, not %s' % (name, params[name]))
+    if (params.get('max_retries') or 0) > MAX_RETRIES_LIMIT:
+        raise CheckInputError('max_retries must be at most %d, not %s' % (MAX_RETRIES_LIMIT, params['max_retries']))
+    worker = params.get('worker_send_rate')
+    if worker is not None and not (0 <= worker < float('inf')):
+        raise CheckInputError('worker_send_rate must be a number of mails per second, 0 or more (0: only the '
+                              'measured rate is judged), not %s' % worker)
+    extra = params.get('env_file_variables') or {}
+    unknown = sorted(set(extra) - set(DEFAULT_ENV_FILE_VARIABLES))
+    if unknown:
+        raise CheckInputError('env_file_variables accepts only %s, not %s'
+                              % (', '.join(sorted(DEFAULT_ENV_FILE_VARIABLES)), ', '.join(unknown)))
+
+
 def run(params, result, deadline):
+    validate(params)
     if boto3 is None:
         raise MissingLibrary('boto3')
-    for name in ('forecast_window_minutes', 'reputation_window_hours'):
-        if (params.get(name) or 0) <= 0:
-            raise CheckInputError('%s must be a positive number' % name)
-    if (params.get('min_sends') or 0) < 0 or (params.get('max_retries') or 0) < 0:
-        raise CheckInputError('min_sends and max_retries must not be negative')
-    if params.get('worker_send_rate') is not None and params['worker_send_rate'] <= 0:
-        raise CheckInputError('worker_send_rate must be a positive number of mails per second')
 
     secrets = []
     try:
@@ -314,7 +352,9 @@ def run(params, result, deadline):
         quota = _quota(api, context, params)
         statistics = _statistics(api, context, params, quota)
         _account(api, context)
-        _reputation(api, context, params, statistics)
+        cloudwatch = _cloudwatch(api, context, params)
+        _measured_rate(context, params, quota, cloudwatch)
+        _reputation(context, params, statistics, cloudwatch)
     except _Stop:
         pass
 
@@ -340,6 +380,13 @@ class _Context(object):
             self.result.add(_FATAL[failure.kind], CRITICAL, scrub(message, self.secrets), subject=failure.action,
                             value=failure.code)
             raise _Stop()
+        if failure.kind == UNAVAILABLE:
+            # Not offered by this endpoint (region, VPC endpoint, emulator): nothing failed, so the status is
+            # left alone; the part is listed as not checked, with the reason.
+            self.result.notes.append({'part': part, 'action': failure.action,
+                                      'reason': scrub('%s is not offered by the endpoint (%s)'
+                                                      % (failure.action, failure.text.rstrip('.')), self.secrets)})
+            return
         finding_id, reason = _PART_UNKNOWN[failure.kind]
         if failure.kind == NO_CREDENTIALS:
             self.result.unknown(finding_id, 'No AWS credentials found: %s.' % failure.text, reason=reason)
@@ -417,13 +464,15 @@ def _quota(api, context, params):
                      '(limit {limit}%).', subject=context.region, sent=format_number(sent), maximum=format_number(maximum))
     worker = params.get('worker_send_rate')
     if worker and rate > 0:
+        # The configured rate, an extra input beside the measured one (_measured_rate).
         share = round(100.0 * worker / rate, 1)
         result.metric('worker_send_rate', worker)
-        result.metric('send_rate_percent', share)
+        result.metric('worker_send_rate_percent', share)
         result.judge('rate.worker', 'send_rate_percent', share,
-                     'The worker sends up to {worker}/s against an SES maximum of {rate}/s: {value}% of the '
-                     'maximum send rate (limit {limit}%).', subject=context.region, worker=format_number(worker), rate=format_number(rate))
-    return {'max': maximum, 'sent': sent}
+                     'The worker is configured to send up to {worker}/s against an SES maximum of {rate}/s: {value}% '
+                     'of the maximum send rate (limit {limit}%).', subject=context.region, worker=format_number(worker),
+                     rate=format_number(rate))
+    return {'max': maximum, 'sent': sent, 'rate': rate}
 
 
 def _statistics(api, context, params, quota):
@@ -499,27 +548,74 @@ def _sending(result, context, enabled):
                    % context.region, subject=context.region, value=False)
 
 
-def _reputation(api, context, params, statistics):
+def _cloudwatch(api, context, params):
+    """The AWS/SES series the check judges, newest first: ``{id: [(timestamp, value), ...]}``.
+
+    The reputation metrics are running rates that SES publishes itself: the account's state is the
+    newest datapoint, so they are read per minute (an average over a longer period would mix the
+    new value with older ones). ``Send`` per minute gives the peak send rate; ``Send`` and
+    ``Reject`` over the whole window give the reject rate.
+    """
     hours = params.get('reputation_window_hours', 24)
-    end = datetime.datetime.now(datetime.timezone.utc)
-    start = end - datetime.timedelta(hours=hours)
+    rate_minutes = params.get('send_rate_window_minutes', 60)
+    end = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    start = end - datetime.timedelta(minutes=max(hours * 60, rate_minutes))
     queries = [
-        _metric_query('bounce', 'Reputation.BounceRate', 'Average', 300),
-        _metric_query('complaint', 'Reputation.ComplaintRate', 'Average', 300),
+        _metric_query('bounce', 'Reputation.BounceRate', 'Average', 60),
+        _metric_query('complaint', 'Reputation.ComplaintRate', 'Average', 60),
+        _metric_query('send_minute', 'Send', 'Sum', 60),
         _metric_query('send', 'Send', 'Sum', hours * 3600),
         _metric_query('reject', 'Reject', 'Sum', hours * 3600),
     ]
-    cloudwatch = {}
+    series = {}
     try:
         answer = api.call('cloudwatch', 'get_metric_data', 'cloudwatch:GetMetricData', MetricDataQueries=queries,
-                          StartTime=start, EndTime=end + datetime.timedelta(minutes=5), ScanBy='TimestampDescending')
-        for series in answer.get('MetricDataResults') or []:
-            values = series.get('Values') or []
-            if values:
-                cloudwatch[series['Id']] = values
+                          StartTime=start, EndTime=end + datetime.timedelta(minutes=1), ScanBy='TimestampDescending')
     except ApiFailure as failure:
-        context.failed(failure, 'the CloudWatch reputation metrics (the send statistics are used instead)')
+        context.failed(failure, 'the CloudWatch AWS/SES metrics: measured send rate, reputation (the send '
+                       'statistics are used instead)')
+        return None
+    for result in answer.get('MetricDataResults') or []:
+        points = sorted(zip(result.get('Timestamps') or [], result.get('Values') or []),
+                        key=lambda point: point[0], reverse=True)
+        if points:
+            series[result['Id']] = points
+    series['_end'] = end
+    return series
 
+
+def _measured_rate(context, params, quota, cloudwatch):
+    """Peak send rate (per-minute ``Send`` sums / 60) over the window, against ``MaxSendRate``."""
+    if not cloudwatch or 'send_minute' not in cloudwatch:
+        return
+    minutes = params.get('send_rate_window_minutes', 60)
+    since = cloudwatch['_end'] - datetime.timedelta(minutes=minutes)
+    recent = [(stamp, value) for stamp, value in cloudwatch['send_minute'] if stamp >= since]
+    if not recent:
+        return
+    stamp, peak = max(recent, key=lambda point: (point[1], point[0]))
+    per_second = round(peak / 60.0, 2)
+    context.result.metric('send_rate_peak_per_second', per_second)
+    rate = (quota or {}).get('rate') or 0
+    if rate <= 0:
+        return
+    share = round(100.0 * per_second / rate, 1)
+    context.result.metric('send_rate_percent', share)
+    context.result.judge('rate.measured', 'send_rate_percent', share,
+                         'The account sent {peak} mails in the minute from {stamp} ({per_second}/s on average) '
+                         'against an SES maximum of {rate}/s: {value}% of the maximum send rate (limit {limit}%; '
+                         'peak minute of the last {minutes} minutes, CloudWatch AWS/SES Send).',
+                         subject=context.region, peak=format_number(peak), per_second=format_number(per_second),
+                         rate=format_number(rate), minutes=minutes, stamp=_when(stamp))
+
+
+def _when(stamp):
+    return stamp.astimezone(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
+
+
+def _reputation(context, params, statistics, cloudwatch):
+    hours = params.get('reputation_window_hours', 24)
+    cloudwatch = cloudwatch or {}
     min_sends = params.get('min_sends', 20)
     stats = statistics or {}
     attempts = stats.get('DeliveryAttempts', 0)
@@ -530,18 +626,22 @@ def _reputation(api, context, params, statistics):
             return None, None
         return round(100.0 * stats[key] / denominator, 2), 'send statistics, %s, %d sends' % (window, denominator)
 
-    # Bounce and complaint: the reputation metrics (latest value, a fraction) where CloudWatch has them.
-    for name, key in (('bounce', 'Bounces'), ('complaint', 'Complaints')):
+    # Bounce and complaint: the newest datapoint of the reputation metric (a running rate, a fraction)
+    # where CloudWatch has one.
+    for name, key, metric in (('bounce', 'Bounces', 'Reputation.BounceRate'),
+                              ('complaint', 'Complaints', 'Reputation.ComplaintRate')):
         if name in cloudwatch:
-            value, source = round(100.0 * cloudwatch[name][0], 2), 'CloudWatch AWS/SES Reputation'
+            stamp, newest = cloudwatch[name][0]
+            value = round(100.0 * newest, 2)
+            source = 'CloudWatch AWS/SES %s, newest datapoint %s' % (metric, _when(stamp))
         else:
             value, source = from_stats(key, attempts)
         _judge_rate(context, name, value, source)
     # Reject: the share of send requests SES refused.
-    sends = sum(cloudwatch.get('send', []))
+    sends = sum(value for _stamp, value in cloudwatch.get('send', []))
     if sends >= max(1, min_sends):
-        value = round(100.0 * sum(cloudwatch.get('reject', [])) / sends, 2)
-        source = 'CloudWatch AWS/SES Send/Reject, %s, %d sends' % (window, sends)
+        value = round(100.0 * sum(v for _stamp, v in cloudwatch.get('reject', [])) / sends, 2)
+        source = 'CloudWatch AWS/SES Send/Reject, %s, %s sends' % (window, format_number(sends))
     else:
         value, source = from_stats('Rejects', attempts + stats.get('Rejects', 0))
     _judge_rate(context, 'reject', value, source)

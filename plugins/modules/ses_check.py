@@ -14,17 +14,23 @@ description:
   - Implements sections 8 and 13.4 of the Tank operations guide. SES describes a site, not a host - run it
     once per site or AWS account (the audit role runs it on the hosts of group C(tank_site)).
   - Quota - the share of the 24-hour sending quota already used, and a forecast of when the quota runs out
-    at the pace of the last O(forecast_window_minutes) (from the send statistics). The worker's configured
-    send rate, when O(worker_send_rate) is given, against the SES maximum send rate.
+    at the pace of the last O(forecast_window_minutes) (from the send statistics).
+  - Send rate - the actual peak send rate, measured from CloudWatch's C(AWS/SES) C(Send) metric (the
+    busiest minute of the last O(send_rate_window_minutes), per second), against the SES maximum send rate
+    (C(MaxSendRate)). The worker's configured rate, when O(worker_send_rate) is above 0, is judged too.
   - Account - whether sending is enabled, sandbox or production access, and the enforcement status
-    (HEALTHY, PROBATION, SHUTDOWN) from the SESv2 C(GetAccount) API; when that API is missing or denied,
-    whether sending is enabled comes from C(GetAccountSendingEnabled). A part whose API is missing or
-    denied is V(unknown) with the reason; the rest of the check goes on.
-  - Reputation - bounce and complaint rates from CloudWatch's C(AWS/SES) C(Reputation.BounceRate) and
-    C(Reputation.ComplaintRate), the reject rate from the C(Send) and C(Reject) sums; where CloudWatch has
-    no data (or is denied), from the SES send statistics of the last O(reputation_window_hours). Each
-    finding and metric says which source was used. Rates computed from fewer than O(min_sends) sends are
-    not judged.
+    (HEALTHY, PROBATION, SHUTDOWN) from the SESv2 C(GetAccount) API; when that API is not offered or
+    fails, whether sending is enabled comes from C(GetAccountSendingEnabled).
+  - A part whose API the endpoint does not offer (an unknown operation, HTTP 404 or 501 - some regions'
+    VPC endpoints, emulators) is listed in RV(not_checked) with the reason and does not change the status,
+    so a healthy site stays V(ok). A part whose API fails (denied, a server error, throttled after the
+    retries) is a V(unknown) finding with the reason. Either way the rest of the check goes on.
+  - Reputation - bounce and complaint rates from the newest datapoint of CloudWatch's C(AWS/SES)
+    C(Reputation.BounceRate) and C(Reputation.ComplaintRate) (running rates that SES keeps for the account,
+    so the newest value is the account's state, never averaged with older ones), the reject rate from the
+    C(Send) and C(Reject) sums; where CloudWatch has no data (or is not offered or denied), from the SES
+    send statistics of the last O(reputation_window_hours). Each finding and metric says which source was
+    used. Rates computed from fewer than O(min_sends) sends are not judged.
   - Errors are classified with the remedy - wrong or revoked keys, expired keys or clock skew, missing IAM
     permission (naming the actions), throttling (retried with jittered backoff, then reported), an
     unreachable endpoint. Every call is bounded by the time left of O(timeout).
@@ -82,14 +88,23 @@ options:
     type: dict
     default: {}
   worker_send_rate:
-    description: The worker's configured sending rate in mails per second, compared with the SES maximum send rate.
+    description:
+      - The worker's configured sending rate in mails per second, judged against the SES maximum send rate
+        in addition to the rate measured from CloudWatch.
+      - V(0) or unset - only the measured rate is judged.
     type: float
   forecast_window_minutes:
-    description: The recent sending pace for the quota forecast is measured over this many minutes.
+    description: The recent sending pace for the quota forecast is measured over this many minutes (1 to 20160).
+    type: int
+    default: 60
+  send_rate_window_minutes:
+    description: The peak send rate is the busiest minute of this many last minutes (1 to 20160).
     type: int
     default: 60
   reputation_window_hours:
-    description: Window of the CloudWatch sums and of the send statistics used for the rates.
+    description:
+      - How far back the newest reputation datapoint is looked for, and the window of the C(Send)/C(Reject)
+        sums and of the send statistics used for the rates (1 to 336).
     type: int
     default: 24
   min_sends:
@@ -97,7 +112,7 @@ options:
     type: int
     default: 20
   max_retries:
-    description: Retries of one throttled AWS call (jittered exponential backoff), always within O(timeout).
+    description: Retries of one throttled AWS call (full-jitter exponential backoff), always within O(timeout) (0 to 20).
     type: int
     default: 5
   timeout:
@@ -155,6 +170,8 @@ metrics:
     quota_sent_24h: 1200.0
     quota_used_percent: 2.4
     max_send_rate: 14.0
+    send_rate_peak_per_second: 9.5
+    send_rate_percent: 67.9
     send_pace_per_hour: 300.0
     quota_exhausted_in_hours: 162.67
     sending_enabled: 1
@@ -162,6 +179,27 @@ metrics:
     bounce_rate_percent: {cloudwatch: 0.8}
     complaint_rate_percent: {cloudwatch: 0.01}
     reject_rate_percent: {send_statistics: 0.0}
+not_checked:
+  description:
+    - The parts of the check that the SES endpoint does not offer (an unknown operation, HTTP 404 or 501),
+      each with the reason. They do not change the status. Absent when every part was checked.
+    - Parts that failed (denied, a server error, throttled) are V(unknown) findings instead.
+  returned: when a part was not checked
+  type: list
+  elements: dict
+  contains:
+    part:
+      description: What could not be checked.
+      type: str
+      sample: production access and enforcement status
+    action:
+      description: The API (IAM action) the endpoint does not offer.
+      type: str
+      sample: ses:GetAccount
+    reason:
+      description: Why, with the endpoint's error code.
+      type: str
+      sample: "ses:GetAccount is not offered by the endpoint (UnknownOperationException)"
 '''
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _ses

@@ -1,14 +1,16 @@
 # -*- coding: utf-8 -*-
 """ses_check against moto's server over real HTTP on 127.0.0.1 (never AWS: every call has an
 endpoint_url and fake or moto-issued credentials), plus endpoints that refuse, never answer or
-always throttle. Quota use is produced by really sending through moto; reputation by CloudWatch
-data points in AWS/SES; auth failures by moto's IAM enforcement."""
+always throttle. Quota use is produced by really sending through moto; reputation and the send
+rate by CloudWatch data points in AWS/SES; auth failures by moto's IAM enforcement. moto does
+not offer the account APIs: a real HTTP front answers them (see ses_support), as an endpoint
+without them, with AWS's errors, or with a stand-in account state."""
 
 from __future__ import annotations
 
 import pytest
 
-from ses_support import FAKE_KEY, FAKE_SECRET, HEALTHY_ACCOUNT, ErrorEndpoint, MotoSes, SilentEndpoint, free_port
+from ses_support import FAKE_KEY, FAKE_SECRET, ErrorEndpoint, MotoSes, SilentEndpoint, free_port
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _ses
 
@@ -31,7 +33,6 @@ def moto_server():
 @pytest.fixture
 def moto(moto_server):
     moto_server.reset()
-    moto_server.account = dict(HEALTHY_ACCOUNT)
     try:
         yield moto_server
     finally:
@@ -60,6 +61,10 @@ def only(result, finding_id):
     return found[0]
 
 
+def not_checked(result):
+    return sorted(note['action'] for note in result.get('not_checked', []))
+
+
 def assert_remedy(finding):
     spec = _ses.CATALOGUE[finding['id'][len('ses.'):]]
     assert finding['remedy'] == spec.remedy
@@ -75,6 +80,7 @@ def test_healthy_account_gives_no_finding(check, moto):
     assert result['metrics']['quota_sent_24h'] == 5
     assert result['metrics']['quota_max_24h'] == 200
     assert result['metrics']['sending_enabled'] == 1 and result['metrics']['production_access'] == 1
+    assert 'not_checked' not in result  # every part was checked
 
 
 @pytest.mark.parametrize('sends, status, percent', [(170, 'warning', 85.0), (194, 'critical', 97.0)])
@@ -104,8 +110,35 @@ def test_worker_rate_above_max_send_rate(check, moto):
     finding = only(result, 'ses.rate.worker')
     assert finding['status'] == 'critical' and finding['value'] == 1400.0
     assert_remedy(finding)
+    assert result['metrics']['worker_send_rate_percent'] == 1400.0
     within, _run = check(worker_send_rate=0.5)
     assert within['findings'] == []
+    measured_only, _run = check(worker_send_rate=0)  # 0: only the measured rate is judged
+    assert measured_only['findings'] == [] and 'worker_send_rate' not in measured_only['metrics']
+
+
+@pytest.mark.parametrize('minute_sums, status, percent', [
+    ((30, 57), 'warning', 95.0),   # peak minute 57 mails = 0.95/s against moto's 1/s
+    ((30, 66), 'critical', 110.0),  # 1.1/s
+])
+def test_send_rate_measured_from_cloudwatch(check, moto, minute_sums, status, percent):
+    moto.put_ses_metric('Send', minute_sums[0], minutes_ago=10)
+    moto.put_ses_metric('Send', minute_sums[1], minutes_ago=3)
+    result, _run = check()
+    finding = only(result, 'ses.rate.measured')
+    assert finding['status'] == status and finding['value'] == percent
+    assert finding['threshold']['warning'] == 90 and finding['threshold']['critical'] == 100
+    assert result['metrics']['send_rate_peak_per_second'] == round(minute_sums[1] / 60.0, 2)
+    assert 'CloudWatch' in finding['message']
+    assert_remedy(finding)
+
+
+def test_send_rate_peak_outside_the_window_is_not_judged(check, moto):
+    moto.put_ses_metric('Send', 90, minutes_ago=50)  # 1.5/s, but 50 minutes ago
+    moto.put_ses_metric('Send', 20, minutes_ago=2)
+    result, _run = check(send_rate_window_minutes=30)
+    assert result['findings'] == [], result['findings']
+    assert result['metrics']['send_rate_peak_per_second'] == 0.33
 
 
 @pytest.mark.parametrize('metric, value, finding_id, status', [
@@ -123,6 +156,31 @@ def test_reputation_from_cloudwatch(check, moto, metric, value, finding_id, stat
     assert finding['value'] == round(value * 100, 2)
     assert finding['subject'] == 'cloudwatch' and 'CloudWatch' in finding['message']
     assert_remedy(finding)
+
+
+@pytest.mark.parametrize('metric, older, newer, finding_id, status, percent', [
+    # The bounce rate jumped from 1.2% to 6%: judged on the newest datapoint (warning: 5% to 10%).
+    ('Reputation.BounceRate', 0.012, 0.06, 'ses.reputation.bounce', 'warning', 6.0),
+    # The complaint rate rose to 1.2%: critical (1% or more), reported as 1.2, not an average.
+    ('Reputation.ComplaintRate', 0.002, 0.012, 'ses.reputation.complaint', 'critical', 1.2),
+])
+def test_reputation_judged_on_the_newest_datapoint(check, moto, metric, older, newer, finding_id, status, percent):
+    moto.put_ses_metric(metric, older, minutes_ago=4)
+    moto.put_ses_metric(metric, newer, minutes_ago=1)
+    result, _run = check()
+    assert ids(result) == [finding_id]
+    finding = only(result, finding_id)
+    assert finding['status'] == status and finding['value'] == percent
+    assert 'newest datapoint' in finding['message']
+    assert_remedy(finding)
+
+
+def test_reputation_recovered_gives_no_finding(check, moto):
+    moto.put_ses_metric('Reputation.BounceRate', 0.12, minutes_ago=5)  # was danger
+    moto.put_ses_metric('Reputation.BounceRate', 0.02, minutes_ago=1)  # is normal now
+    result, _run = check()
+    assert result['findings'] == [], result['findings']
+    assert result['metrics']['bounce_rate_percent'] == {'cloudwatch': 2.0}
 
 
 def test_reject_rate_from_send_statistics(check, moto):
@@ -165,15 +223,54 @@ def test_account_state(check, moto, account, finding_id, status):
     assert_remedy(finding)
 
 
-def test_missing_account_api_is_unknown_and_the_check_goes_on(check, moto):
-    moto.account = None  # moto as shipped: sesv2 GetAccount 404, GetAccountSendingEnabled 500
-    moto.send(170)
+def test_healthy_site_without_account_apis_is_ok(check, moto):
+    moto.without_account_apis()  # sesv2 UnknownOperationException, ses InvalidAction, as AWS answers
+    moto.send(5)
     result, _run = check()
-    unavailable = [f for f in result['findings'] if f['id'] == 'ses.api.unavailable']
-    assert sorted(f['subject'] for f in unavailable) == ['ses:GetAccount', 'ses:GetAccountSendingEnabled']
-    for finding in unavailable:
-        assert finding['status'] == 'unknown' and finding['reason'] == 'error'
+    assert result['status'] == 'ok' and result['findings'] == [], result['findings']
+    assert not_checked(result) == ['ses:GetAccount', 'ses:GetAccountSendingEnabled']
+    reasons = dict((note['action'], note['reason']) for note in result['not_checked'])
+    assert 'UnknownOperationException' in reasons['ses:GetAccount']
+    assert 'InvalidAction' in reasons['ses:GetAccountSendingEnabled']
+    assert all('not offered' in reason for reason in reasons.values())
+    assert all(note['part'] for note in result['not_checked'])
+    assert moto.front.requests == {'GetAccount': 1, 'GetAccountSendingEnabled': 1}  # asked once, not retried
+    assert result['metrics']['quota_sent_24h'] == 5  # the other parts ran
+
+
+def test_without_get_account_sending_state_comes_from_the_v1_api(check, moto):
+    moto.front.answers['GetAccount'] = 'absent'
+    moto.account['SendingEnabled'] = False
+    result, _run = check()
+    assert ids(result) == ['ses.account.sending_disabled']
+    assert not_checked(result) == ['ses:GetAccount']
+
+
+@pytest.mark.parametrize('mode, finding_id, reason', [
+    ('denied', 'ses.permission.denied', 'permission_denied'),
+    ('error', 'ses.api.error', 'error'),
+])
+def test_failing_account_apis_stay_unknown(check, moto, mode, finding_id, reason):
+    moto.front.answers = {'GetAccount': mode, 'GetAccountSendingEnabled': mode}
+    result, _run = check()
+    assert result['status'] == 'unknown'
+    failed = [f for f in result['findings'] if f['id'] == finding_id]
+    assert sorted(f['subject'] for f in failed) == ['ses:GetAccount', 'ses:GetAccountSendingEnabled']
+    for finding in failed:
+        assert finding['status'] == 'unknown' and finding['reason'] == reason
         assert_remedy(finding)
+    assert 'not_checked' not in result  # a failure is not an API the endpoint lacks
+
+
+def test_moto_as_shipped(check, moto):
+    # moto itself, no front: GetAccount has no route (a 404 page: not offered), GetAccountSendingEnabled
+    # crashes (a generic 500 page, indistinguishable from a failing server: unknown).
+    moto.send(170)
+    result, _run = check(endpoint_url=moto.moto_url)
+    assert not_checked(result) == ['ses:GetAccount']
+    finding = only(result, 'ses.api.error')
+    assert finding['subject'] == 'ses:GetAccountSendingEnabled' and finding['status'] == 'unknown'
+    assert '500' in finding['message']
     assert only(result, 'ses.quota.used')['status'] == 'warning'  # the quota part still ran
 
 
@@ -208,6 +305,9 @@ def test_full_policy_passes(check, moto):
 def test_missing_permission_names_the_actions(check, moto):
     key, secret = moto.iam_user('tank-audit', ['ses:GetSendQuota', 'ses:GetSendStatistics'])
     moto.enforce_auth()
+    # moto's IAM denies cloudwatch:GetMetricData; the front stands in for AWS on the account APIs, which
+    # deny a user without ses:GetAccount / ses:GetAccountSendingEnabled the same way.
+    moto.front.answers = {'GetAccount': 'denied', 'GetAccountSendingEnabled': 'denied'}
     result, _run = check(access_key=key, secret_key=secret)
     denied = [f for f in result['findings'] if f['id'] == 'ses.permission.denied']
     assert sorted(f['subject'] for f in denied) == ['cloudwatch:GetMetricData', 'ses:GetAccount',

@@ -38,7 +38,17 @@ def client_error(code, message='', status=400):
                   '</ErrorResponse>', 403), _ses.INVALID),
     (client_error('403', '<ErrorResponse><Error><Code>AccessDenied</Code></Error></ErrorResponse>', 403), _ses.DENIED),
     (client_error('403', '', 403), _ses.DENIED),
-    (ResponseParserError('invalid XML received'), _ses.UNAVAILABLE),
+    (client_error('UnknownOperationException', status=404), _ses.UNAVAILABLE),
+    (client_error('InvalidAction', 'Could not find operation GetAccountSendingEnabled', 400), _ses.UNAVAILABLE),
+    (client_error('501', 'Not Implemented', 501), _ses.UNAVAILABLE),
+    (client_error('ServiceUnavailable', status=503), _ses.ERROR),
+    (client_error('502', '<html><title>502 Bad Gateway</title></html>', 502), _ses.ERROR),
+    # A page the protocol cannot parse: only a 404/501 page means "not offered"; a 5xx page is a failure.
+    (ResponseParserError('invalid XML received:\nb\'<!doctype html>\n<title>404 Not Found</title>\''),
+     _ses.UNAVAILABLE),
+    (ResponseParserError('invalid XML received:\nb\'<!doctype html>\n<title>500 Internal Server Error</title>\''),
+     _ses.ERROR),
+    (ResponseParserError('invalid XML received'), _ses.ERROR),
     (botocore.exceptions.EndpointConnectionError(endpoint_url='http://127.0.0.1:1'), _ses.UNREACHABLE),
     (botocore.exceptions.ReadTimeoutError(endpoint_url='http://127.0.0.1:1'), _ses.UNREACHABLE),
     (botocore.exceptions.NoCredentialsError(), _ses.NO_CREDENTIALS),
@@ -82,13 +92,85 @@ def test_settings_rejects_unknown_variable_names():
 @pytest.mark.parametrize('params, message', [
     ({'forecast_window_minutes': 0}, 'forecast_window_minutes'),
     ({'worker_send_rate': -1.0}, 'worker_send_rate'),
-    ({'min_sends': -1}, 'must not be negative'),
+    ({'worker_send_rate': float('inf')}, 'worker_send_rate'),
+    ({'min_sends': -1}, 'min_sends must not be negative'),
+    ({'max_retries': 1000}, 'max_retries must be at most'),
+    ({'send_rate_window_minutes': 0}, 'send_rate_window_minutes'),
+    ({'reputation_window_hours': 10000}, 'reputation_window_hours must be between 1 and 336'),
+    ({'env_file_variables': {'password': 'X'}}, 'env_file_variables accepts only'),
 ])
 def test_invalid_options(params, message):
     base = {'forecast_window_minutes': 60, 'reputation_window_hours': 24, 'min_sends': 20, 'max_retries': 5}
     base.update(params)
     with pytest.raises(CheckInputError, match=message):
         _ses.run(base, None, None)
+
+
+def test_validate_accepts_the_defaults_and_zero_worker_rate():
+    _ses.validate({'forecast_window_minutes': 60, 'send_rate_window_minutes': 60, 'reputation_window_hours': 24,
+                   'min_sends': 20, 'max_retries': 5, 'worker_send_rate': 0.0, 'env_file_variables': {}})
+
+
+class _Deadline(object):
+    def __init__(self, seconds):
+        self.left = seconds
+
+    def remaining(self, floor=0.05):
+        return max(floor, self.left)
+
+
+class _ThrottledSession(object):
+    def __init__(self):
+        self.calls = 0
+
+    def client(self, service, **kwargs):
+        session = self
+
+        class Client(object):
+            def get_send_quota(self):
+                session.calls += 1
+                raise client_error('Throttling', 'Rate exceeded')
+        return Client()
+
+
+def test_throttled_calls_retry_with_full_jitter_within_the_deadline(monkeypatch):
+    deadline = _Deadline(60.0)
+    slept = []
+
+    def sleep(seconds):
+        slept.append(seconds)
+        deadline.left -= seconds
+    monkeypatch.setattr(_ses.time, 'sleep', sleep)
+    caps = []
+
+    def uniform(low, high):
+        caps.append((low, high))
+        return high / 2.0
+    monkeypatch.setattr(_ses.random, 'uniform', uniform)
+    session = _ThrottledSession()
+    api = _ses._Api(session, 'eu-west-1', {}, deadline, 5, [])
+    with pytest.raises(_ses.ApiFailure) as failure:
+        api.call('ses', 'get_send_quota', 'ses:GetSendQuota')
+    assert failure.value.kind == _ses.THROTTLED and 'after 5 retries' in failure.value.text
+    assert session.calls == 6
+    # Full jitter: each delay drawn from [0, min(cap, base * 2 ** attempt)] for this call's own attempts.
+    assert caps == [(0, 0.5), (0, 1.0), (0, 2.0), (0, 4.0), (0, 4.0)]
+    assert slept == [0.25, 0.5, 1.0, 2.0, 2.0]
+
+
+def test_throttled_retries_stop_at_the_deadline(monkeypatch):
+    deadline = _Deadline(3.0)
+
+    def sleep(seconds):
+        deadline.left -= seconds
+    monkeypatch.setattr(_ses.time, 'sleep', sleep)
+    monkeypatch.setattr(_ses.random, 'uniform', lambda low, high: high)
+    session = _ThrottledSession()
+    api = _ses._Api(session, 'eu-west-1', {}, deadline, 20, [])
+    with pytest.raises(_ses.ApiFailure):
+        api.call('ses', 'get_send_quota', 'ses:GetSendQuota')
+    assert deadline.left > 0.5  # never slept past the deadline (minus the time kept to report)
+    assert session.calls < 21
 
 
 def test_every_finding_id_has_a_remedy_naming_the_guide_or_a_fix():
