@@ -22,7 +22,7 @@ from logsdb_support import build_logsdb
 from nginx_support import NginxSite
 from oracle_support import closed_port, listener_refusing, loopback_server, silent_handler
 from pm2_support import healthy, write_log
-from ses_support import FAKE_KEY, FAKE_SECRET, HEALTHY_ACCOUNT, MotoSes
+from ses_support import FAKE_KEY, FAKE_SECRET, MotoSes
 from storage_support import Mounts
 
 AUDIT = os.path.join(REPO, 'playbooks', 'audit.yml')
@@ -53,7 +53,6 @@ def test_all_nine_checks_in_one_invocation_against_real_components(run_module, p
     try:
         site.start()
         moto.reset()
-        moto.account = dict(HEALTHY_ACCOUNT)
         share = mounts.tmpfs('share')
         database = build_logsdb(tmp_path / 'logs.db', faults=['fail-spike'])
         with Backend('ok') as backend, loopback_server(listener_refusing(12514)) as oracle:

@@ -8,7 +8,7 @@ import os
 import sys
 
 from conftest import REPO, run_playbook
-from ses_support import FAKE_KEY, FAKE_SECRET, HEALTHY_ACCOUNT, MotoSes
+from ses_support import FAKE_KEY, FAKE_SECRET, MotoSes
 from storage_support import Mounts, probe_files, probe_processes
 
 AWS_ENV = {'AWS_EC2_METADATA_DISABLED': 'true', 'AWS_CONFIG_FILE': '/dev/null',
@@ -20,7 +20,6 @@ def test_audit_report_shows_storage_and_ses(tmp_path):
     mounts = Mounts()
     try:
         moto.reset()
-        moto.account = dict(HEALTHY_ACCOUNT)
         moto.send(170)  # 85% of moto's daily quota
         share = mounts.tmpfs('share')
         local = {'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable}
