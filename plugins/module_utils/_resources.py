@@ -198,6 +198,8 @@ def _pressure(result):
     result.judge('cpu.pressure', 'cpu_pressure_percent', some['avg60'],
                  'Runnable tasks waited for a CPU {value}% of the last minute ({avg300}% of the last 5 minutes): '
                  'every core was busy that long (limit {limit}%).', avg300=format_number(some['avg300'], 1))
+
+
 def _memory(result):
     memory = psutil.virtual_memory()
     available = round(100.0 * memory.available / memory.total, 1) if memory.total else None

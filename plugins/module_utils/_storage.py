@@ -22,8 +22,7 @@ from ansible_collections.tank.monitoring.plugins.module_utils._contract import C
 from ansible_collections.tank.monitoring.plugins.module_utils._fsusage import judge_usage
 from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError
 from ansible_collections.tank.monitoring.plugins.module_utils import _fsprobe
-from ansible_collections.tank.monitoring.plugins.module_utils._fsprobe import (  # noqa: F401 (re-export)
-    CHILD_MARKER, PROBE_PREFIX, mount_of, read_mountinfo)
+from ansible_collections.tank.monitoring.plugins.module_utils._fsprobe import PROBE_PREFIX, mount_of, read_mountinfo
 
 try:
     import pwd

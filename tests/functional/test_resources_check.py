@@ -15,7 +15,6 @@ from conftest import REPO, fill, run_playbook
 from storage_support import Mounts, probe_processes
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _resources
-from ansible_collections.tank.monitoring.plugins.module_utils._fsprobe import read_mountinfo
 
 MODULE = 'tank.monitoring.resources_check'
 FS_REMEDY_WORDS = 'Disk usage at 80% or more makes batch files fail to be stored'
