@@ -5,18 +5,26 @@
 #
 # Private to the tank.monitoring collection: no compatibility promise outside it.
 
-"""OS resources check (guide §7, §9, §13.7): CPU, memory, swap, load, local filesystems."""
+"""OS resources check (guide §7, §9, §13.7): CPU, memory, swap, load, local filesystems.
+
+CPU "80% or more, sustained" is judged over the last minute from what the kernel already averages
+(no long sampling): the 1-minute load per core confirmed by a short sample, and the pressure-stall
+share ``/proc/pressure/cpu`` where the kernel offers it. Every call on a filesystem runs in the
+killable probe child of ``_fsprobe``, so a hung mount is one finding, not a hung check.
+"""
 
 from __future__ import annotations
 
 import fnmatch
+import math
 import os
 import time
 
-from ansible_collections.tank.monitoring.plugins.module_utils._contract import FindingSpec, format_number
-from ansible_collections.tank.monitoring.plugins.module_utils._fsusage import judge_usage, statvfs_dict
+from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, FindingSpec, format_number
+from ansible_collections.tank.monitoring.plugins.module_utils._fsusage import judge_usage
 from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, MissingLibrary
 from ansible_collections.tank.monitoring.plugins.module_utils._check import HOST, declare
+from ansible_collections.tank.monitoring.plugins.module_utils import _fsprobe
 
 try:
     import psutil
@@ -30,6 +38,10 @@ CATALOGUE = {
         '§9, §13.7',
         'Sustained CPU load: reduce the worker parallelism (guide §13.7 "CPU 100% -> reduce parallelism") '
         'and find the busiest processes (top, pm2 monit).'),
+    'cpu.pressure': FindingSpec(
+        '§9, §13.7',
+        'Work waits for the CPU most of the time (every core busy): reduce the worker parallelism (guide §13.7 '
+        '"CPU 100% -> reduce parallelism") and find the busiest processes (top, pm2 monit).'),
     'memory.available': FindingSpec(
         '§9',
         'Memory is short and can stop the worker: find the largest processes (pm2 monit, ps aux --sort=-rss), '
@@ -49,6 +61,15 @@ CATALOGUE = {
         '§7, §9',
         'The filesystem is running out of inodes, so new files cannot be created: remove many small files '
         '(old batch or temp files) or extend the filesystem.'),
+    'filesystem.unresponsive': FindingSpec(
+        '§7, §9',
+        'The filesystem does not answer and every process touching it blocks (a hung network drive or FUSE '
+        'daemon, guide §7). Check the server and the network behind the mount (dmesg, journalctl), then '
+        'remount it (umount -l <mount point>, mount <mount point>) once it answers.'),
+    'filesystem.error': FindingSpec(
+        '§7, §9',
+        'The filesystem cannot be measured (for example "Transport endpoint is not connected": its FUSE daemon '
+        'died, or an I/O error). Look at the system log (dmesg, journalctl), then remount it.'),
 }
 
 # Filesystems that hold no data of their own (kernel views, container plumbing, read-only images).
@@ -66,19 +87,46 @@ NETWORK_FSTYPES = frozenset((
 BUILTIN_EXCLUDE_MOUNTS = ('/proc', '/proc/*', '/sys', '/sys/*', '/run/user/*', '/snap/*', '/var/lib/docker/*')
 
 ARGUMENT_SPEC = dict(
-    cpu_sample_seconds=dict(type='float', default=3.0),
+    cpu_sample_seconds=dict(type='float', default=1.0),
+    mount_timeout=dict(type='float', default=5.0),
     exclude_mounts=dict(type='list', elements='str', default=[]),
     exclude_fstypes=dict(type='list', elements='str', default=[]),
+    skip_filesystems_of=dict(type='list', elements='str', default=[]),
 )
 DEFAULT_TIMEOUT = 30.0
+PRESSURE_FILE = '/proc/pressure/cpu'
+# Time kept back from the check's deadline to kill the probe child and report.
+_REPORT_MARGIN = 0.5
+# statvfs errors that only mean "not ours to measure" (another user's FUSE mount, a mount that vanished).
+_IGNORED_ERRORS = ('EACCES', 'EPERM', 'ENOENT', 'ENOTDIR')
+
+
+def validate(params):
+    """Option checks done before any check runs; raises CheckInputError naming the option."""
+    sample = params.get('cpu_sample_seconds')
+    if sample is None:
+        sample = 1.0
+    if not isinstance(sample, (int, float)) or not math.isfinite(sample) or sample < 0:
+        raise CheckInputError('cpu_sample_seconds must be 0 (skip CPU sampling) or a positive number of seconds, '
+                              'got %r' % (sample,))
+    timeout = params.get('timeout')
+    if isinstance(timeout, (int, float)) and sample >= timeout:
+        raise CheckInputError('cpu_sample_seconds (%s) must be shorter than timeout (%s)' % (sample, timeout))
+    mount_timeout = params.get('mount_timeout')
+    if mount_timeout is not None and (not isinstance(mount_timeout, (int, float)) or not math.isfinite(mount_timeout)
+                                      or mount_timeout <= 0):
+        raise CheckInputError('mount_timeout must be a positive number of seconds, got %r' % (mount_timeout,))
+    for path in params.get('skip_filesystems_of') or []:
+        if not isinstance(path, str) or not os.path.isabs(path):
+            raise CheckInputError('skip_filesystems_of: %r is not an absolute path' % (path,))
 
 
 def run(params, result, deadline):
     if psutil is None:
         raise MissingLibrary('psutil')
-    sample = params.get('cpu_sample_seconds', 3.0)
-    if sample is None or sample < 0:
-        raise CheckInputError('cpu_sample_seconds must be 0 (skip CPU sampling) or a positive number of seconds')
+    validate(params)
+    sample = params.get('cpu_sample_seconds')
+    sample = 1.0 if sample is None else sample
     if sample >= deadline.seconds:
         raise CheckInputError('cpu_sample_seconds (%s) must be shorter than timeout (%s)' % (sample, deadline.seconds))
 
@@ -86,24 +134,71 @@ def run(params, result, deadline):
     started = time.monotonic()
 
     _memory(result)
-    _load(result)
-    _filesystems(result, params.get('exclude_mounts') or [], params.get('exclude_fstypes') or [])
+    load1 = _load(result)
+    _pressure(result)
+    _filesystems(result, params, deadline)
 
     if before is not None:
         # Sample CPU over the window while the other measurements already ran.
-        time.sleep(max(0.0, sample - (time.monotonic() - started)))
-        _cpu(result, before, psutil.cpu_times(), sample)
+        time.sleep(max(0.0, min(sample - (time.monotonic() - started), deadline.remaining() - _REPORT_MARGIN)))
+        _cpu(result, before, psutil.cpu_times(), sample, load1)
 
 
-def _cpu(result, before, after, window):
+def _cpu(result, before, after, window, load1):
     total = sum(after) - sum(before)
     idle = (after.idle - before.idle) + (getattr(after, 'iowait', 0.0) - getattr(before, 'iowait', 0.0))
-    busy = 0.0 if total <= 0 else max(0.0, min(100.0, 100.0 * (1.0 - idle / total)))
-    busy = round(busy, 1)
+    now = 0.0 if total <= 0 else max(0.0, min(100.0, 100.0 * (1.0 - idle / total)))
+    now = round(now, 1)
+    cores = psutil.cpu_count() or 1
+    result.metric('cpu_sample_busy_percent', now)
+    result.metric('cpu_count', cores)
+    if load1 is None:  # no load average on this platform: the sample is all there is
+        busy, minute = now, None
+    else:
+        # The run queue averaged over the last minute, per core, as a share: 0.8 runnable tasks per core
+        # keep the cores 80% busy. It also counts tasks blocked on I/O (a hung NAS), which the sample
+        # does not: the smaller of the two is CPU busy now AND over the last minute.
+        minute = round(min(100.0, 100.0 * load1 / cores), 1)
+        busy = min(now, minute)
     result.metric('cpu_busy_percent', busy)
-    result.metric('cpu_count', psutil.cpu_count() or 1)
     result.judge('cpu.busy', 'cpu_busy_percent', busy,
-                 'CPU busy {value}% over a {window}s window (limit {limit}%).', window=format_number(window, 1))
+                 'CPU busy {value}% sustained: {now}% over a {window}s sample and {minute} over the last minute '
+                 '(1-minute load per core) (limit {limit}%).', now=format_number(now, 1),
+                 window=format_number(window, 1),
+                 minute=('%s%%' % format_number(minute, 1)) if minute is not None else 'not known')
+
+
+def read_pressure(path=PRESSURE_FILE):
+    """The ``some`` line of a pressure-stall file as ``{'avg10': .., 'avg60': .., 'avg300': ..}``, or None."""
+    try:
+        with open(path) as handle:
+            lines = handle.read().splitlines()
+    except OSError:  # kernel without PSI (before 4.20, or booted without psi=1)
+        return None
+    for line in lines:
+        words = line.split()
+        if words and words[0] == 'some':
+            values = {}
+            for word in words[1:]:
+                key, _sep, value = word.partition('=')
+                if key in ('avg10', 'avg60', 'avg300'):
+                    try:
+                        values[key] = float(value)
+                    except ValueError:
+                        return None
+            return values if len(values) == 3 else None
+    return None
+
+
+def _pressure(result):
+    some = read_pressure()
+    if some is None:
+        return
+    for key in ('avg10', 'avg60', 'avg300'):
+        result.metric('cpu_pressure_%s_percent' % key, some[key])
+    result.judge('cpu.pressure', 'cpu_pressure_percent', some['avg60'],
+                 'Runnable tasks waited for a CPU {value}% of the last minute ({avg300}% of the last 5 minutes): '
+                 'every core was busy that long (limit {limit}%).', avg300=format_number(some['avg300'], 1))
 
 
 def _memory(result):
@@ -126,7 +221,7 @@ def _load(result):
     try:
         load1, load5, load15 = os.getloadavg()
     except (AttributeError, OSError):
-        return
+        return None
     cores = psutil.cpu_count() or 1
     per_core = round(load5 / cores, 2)
     result.metric('load1', round(load1, 2))
@@ -135,36 +230,86 @@ def _load(result):
     result.metric('load5_per_core', per_core)
     result.judge('load.per_core', 'load_per_core', per_core,
                  '5-minute load per core is {value} on {cores} cores (limit {limit}).', cores=cores)
+    return load1
 
 
-def local_filesystems(exclude_mounts=(), exclude_fstypes=()):
-    """Yield ``(mountpoint, device, fstype)`` of real local filesystems, one per device."""
+def local_filesystems(mounts, exclude_mounts=(), exclude_fstypes=()):
+    """The real local filesystems among ``mounts`` (from ``read_mountinfo``), one per device.
+
+    Decided from the kernel's mount table alone: nothing here touches a mount.
+    """
     excluded_types = PSEUDO_FSTYPES | NETWORK_FSTYPES | frozenset(exclude_fstypes)
     exclude_mounts = BUILTIN_EXCLUDE_MOUNTS + tuple(exclude_mounts)
+    topmost = {}
+    for mount in mounts:  # stacked on one mount point: only the last one mounted is reachable
+        topmost[mount['mountpoint']] = mount
     seen = set()
-    for part in psutil.disk_partitions(all=True):
-        fstype = part.fstype
-        if fstype in excluded_types:
+    found = []
+    for mount in mounts:
+        if topmost[mount['mountpoint']] is not mount:
             continue
-        if any(fnmatch.fnmatchcase(part.mountpoint, pattern) for pattern in exclude_mounts):
+        if mount['fstype'] in excluded_types:
             continue
-        try:
-            st_dev = os.stat(part.mountpoint).st_dev
-        except OSError:
+        if any(fnmatch.fnmatchcase(mount['mountpoint'], pattern) for pattern in exclude_mounts):
             continue
-        if st_dev in seen:  # bind mounts show one device several times
+        key = _key(mount)
+        if key in seen:  # bind mounts show one device several times
             continue
-        seen.add(st_dev)
-        yield part.mountpoint, part.device, fstype
+        seen.add(key)
+        found.append(mount)
+    return found
 
 
-def _filesystems(result, exclude_mounts, exclude_fstypes):
-    for mountpoint, device, fstype in local_filesystems(exclude_mounts, exclude_fstypes):
-        try:
-            vfs = statvfs_dict(os.statvfs(mountpoint))
-        except OSError:
+def _key(mount):
+    return mount['device'] or mount['mountpoint']
+
+
+def _filesystems(result, params, deadline):
+    mounts = _fsprobe.read_mountinfo()
+    candidates = local_filesystems(mounts, params.get('exclude_mounts') or [], params.get('exclude_fstypes') or [])
+    # Filesystems holding a storage path are the storage check's: one finding per filesystem. The
+    # path's device tells which (links and bind mounts included); a path that does not answer is
+    # taken as held by the mount its name lies under.
+    skip_paths = [os.path.normpath(path) for path in params.get('skip_filesystems_of') or []]
+    limit = max(0.1, min(params.get('mount_timeout') or 5.0, deadline.remaining() - _REPORT_MARGIN))
+    tasks = [_fsprobe.task(m['mountpoint'], stat=False) for m in candidates]
+    tasks += [_fsprobe.task(path, stat=True, statvfs=False) for path in skip_paths]
+    outcomes = _fsprobe.probe(tasks, limit)
+    skipped = set()
+    for path, outcome in zip(skip_paths, outcomes[len(candidates):]):
+        device = (outcome['result'] or {}).get('dev')
+        if device:
+            skipped.add(tuple(device))
+        else:
+            holder = _fsprobe.mount_of(path, mounts)
+            if holder is not None:
+                skipped.add(_key(holder))
+
+    for mount, outcome in zip(candidates, outcomes):
+        if _key(mount) in skipped or mount['device'] in skipped:
             continue
-        judge_usage(result, mountpoint, vfs, 'Filesystem', '%s, %s' % (device, fstype))
+        point = mount['mountpoint']
+        where = '%s, %s' % (mount['source'], mount['fstype'])
+        data = outcome['result']
+        if data is None:
+            if outcome['timed_out']:
+                result.add('filesystem.unresponsive', CRITICAL,
+                           'Filesystem %s (%s) did not answer within %ss (stuck in %s); the probe was killed and '
+                           'the other filesystems were measured.'
+                           % (point, where, format_number(limit, 1), outcome['last_step'] or 'start-up'),
+                           subject=point, value=round(limit, 1))
+            else:
+                result.unknown('filesystem.error', 'Filesystem %s (%s) could not be measured: the probe process ended '
+                               'with code %s: %s' % (point, where, outcome['returncode'], outcome['stderr'] or 'no output'),
+                               subject=point)
+            continue
+        error = data.get('stat_error')
+        if error:
+            if error['code'] not in _IGNORED_ERRORS:
+                result.add('filesystem.error', CRITICAL, 'Filesystem %s (%s) cannot be measured: %s (%s).'
+                           % (point, where, error['error'], error['code']), subject=point)
+            continue
+        judge_usage(result, point, data.get('statvfs'), 'Filesystem', where)
 
 
 # The one declaration of this check (the registry, the audit module and the docs derive from it).

@@ -7,31 +7,23 @@
 
 """Storage check (guide §7, §9, §13.3): attachment and batch directories, NAS mounts.
 
-Every filesystem operation on a checked path (stat, statvfs, the probe file) runs in a
-short-lived child process, one per path, started with all the others at once. A NAS that
-stopped answering blocks its caller inside the kernel (a thread stuck there cannot be
-stopped), so the parent only waits for the child until the path's time limit and then kills
-it; the path is reported as unresponsive and the other paths are unaffected. The child also
-arms an alarm so it ends by itself if its parent was abandoned.
-
-When the application runs as another user, the child drops to that user before touching the
-path: root can write where the application cannot.
+Every filesystem operation on a checked path (stat, realpath, statvfs, the write probe) runs in
+the one killable probe child of ``_fsprobe`` (one thread per path), as the application user when
+``run_as`` is given. A path that does not answer within ``path_timeout`` is reported as
+unresponsive with the step it hung in; the other paths are unaffected.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import signal
-import subprocess
-import sys
-import time
 import uuid
 
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, WARNING, FindingSpec, format_number
 from ansible_collections.tank.monitoring.plugins.module_utils._fsusage import judge_usage
 from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError
 from ansible_collections.tank.monitoring.plugins.module_utils._check import HOST, declare
+from ansible_collections.tank.monitoring.plugins.module_utils import _fsprobe
+from ansible_collections.tank.monitoring.plugins.module_utils._fsprobe import PROBE_PREFIX, mount_of, read_mountinfo
 
 try:
     import pwd
@@ -122,98 +114,8 @@ ARGUMENT_SPEC = dict(
 )
 DEFAULT_TIMEOUT = 30.0
 
-PROBE_PREFIX = '.tank-monitoring-probe-'
-# Marks the child's command line, so leftovers can be found (tests look for it).
-CHILD_MARKER = 'tank-storage-probe'
-# Time kept back from the check's deadline to kill the children and report.
+# Time kept back from the check's deadline to kill the child and report.
 _REPORT_MARGIN = 0.5
-_KILL_WAIT = 1.0
-
-# The child program: stdlib only, single-threaded, run as `python -I -S -c PROBE_SOURCE MARKER REQUEST`.
-# Kept as source text because the check's own files may not be readable by the application user
-# (Ansible ships module_utils inside a private zip) and because a fork of a threaded process is unsafe.
-# It prints one JSON line per step before doing it, so a killed child still tells where it hung.
-PROBE_SOURCE = r'''
-import errno, json, os, signal, stat, sys
-
-def emit(**fields):
-    sys.stdout.write(json.dumps(fields) + "\n")
-    sys.stdout.flush()
-
-def failure(exc):
-    return {"errno": exc.errno, "code": errno.errorcode.get(exc.errno or 0, ""), "error": exc.strerror or str(exc)}
-
-req = json.loads(sys.argv[2])
-signal.alarm(req["alarm"])
-if req.get("uid") is not None:
-    os.setgroups(req["groups"])
-    os.setgid(req["gid"])
-    os.setuid(req["uid"])
-path = req["path"]
-out = {}
-try:
-    emit(step="stat")
-    st = os.stat(path)
-    out["is_dir"] = stat.S_ISDIR(st.st_mode)
-    out["dev"] = [os.major(st.st_dev), os.minor(st.st_dev)]
-    emit(step="realpath")
-    out["realpath"] = os.path.realpath(path)
-    if out["is_dir"]:
-        emit(step="statvfs")
-        vfs = os.statvfs(path)
-        out["statvfs"] = dict((k, getattr(vfs, k)) for k in ("f_frsize", "f_blocks", "f_bfree", "f_bavail",
-                                                               "f_files", "f_ffree", "f_favail", "f_flag"))
-except OSError as exc:
-    out["stat_error"] = failure(exc)
-if out.get("is_dir") and "stat_error" not in out and req["probe"]:
-    probe = os.path.join(path, req["probe_name"])
-    payload = os.urandom(req["payload_size"])
-    created = False
-    step = "create"
-    try:
-        emit(step=step)
-        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-        created = True
-        try:
-            step = "write"
-            emit(step=step)
-            view = memoryview(payload)
-            while view:
-                view = view[os.write(fd, view):]
-            step = "flush"
-            emit(step=step)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        step = "read"
-        emit(step=step)
-        fd = os.open(probe, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-        try:
-            back = b""
-            while len(back) < len(payload) + 1:
-                chunk = os.read(fd, len(payload) + 1 - len(back))
-                if not chunk:
-                    break
-                back += chunk
-        finally:
-            os.close(fd)
-        if back != payload:
-            out["probe_error"] = {"step": "verify", "errno": None, "code": "",
-                                  "error": "read back %d bytes that differ from the %d written" % (len(back), len(payload))}
-        step = "delete"
-        emit(step=step)
-        os.unlink(probe)
-        created = False
-    except OSError as exc:
-        out["probe_error"] = dict(failure(exc), step=step)
-    if created:
-        try:
-            os.unlink(probe)
-        except OSError as exc:
-            out["left_behind"] = dict(failure(exc), file=probe)
-    out["probed"] = True
-emit(result=out)
-'''
 
 
 def run(params, result, deadline):
@@ -230,12 +132,14 @@ def run(params, result, deadline):
                        subject=user['name'], reason='permission_denied')
         user = None
 
-    # All children start now and run side by side: a hung path costs its own time limit only.
+    # Every path is worked on at once in one child: a hung path costs its own time limit only.
     limit = max(0.1, min(path_timeout, deadline.remaining() - _REPORT_MARGIN))
-    children = [_Child(spec, user, limit) for spec in paths]
+    tasks = [_fsprobe.task(spec['path'], stat=True, realpath=True, statvfs=True,
+                           probe=(PROBE_PREFIX + uuid.uuid4().hex) if spec['writable'] else None)
+             for spec in paths]
+    outcomes = _fsprobe.probe(tasks, limit, user=user)
     mounts = read_mountinfo()
-    for spec, child in zip(paths, children):
-        outcome = child.finish()
+    for spec, outcome in zip(paths, outcomes):
         _judge_path(result, spec, user, outcome, limit, mounts)
 
 
@@ -268,121 +172,6 @@ def _app_user(name):
         raise CheckInputError('run_as: no such user %r on this host' % (name,))
     return {'name': name, 'uid': entry.pw_uid, 'gid': entry.pw_gid,
             'groups': sorted(set(os.getgrouplist(name, entry.pw_gid)))}
-
-
-class _Child(object):
-    """One killable child process doing every filesystem operation on one path."""
-
-    def __init__(self, spec, user, limit):
-        request = {
-            'path': spec['path'],
-            'probe': bool(spec['writable']),
-            'probe_name': PROBE_PREFIX + uuid.uuid4().hex,
-            'payload_size': 4096,
-            # Backstop: the child ends itself (SIGALRM is fatal) even if nobody kills it.
-            'alarm': int(limit) + 2,
-        }
-        if user is not None and user['uid'] != os.geteuid():
-            request.update(uid=user['uid'], gid=user['gid'], groups=user['groups'])
-        self.expires = time.monotonic() + limit
-        # Not run_command: the children must start together, without waiting, in their own process
-        # group that is killed at the limit, and an unkillable one must be abandoned; run() also has
-        # no AnsibleModule (it runs in-process under the future audit module).
-        self.proc = subprocess.Popen(  # pylint: disable=ansible-bad-function
-            [sys.executable, '-I', '-S', '-c', PROBE_SOURCE, CHILD_MARKER, json.dumps(request)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, close_fds=True,
-            cwd='/', start_new_session=True, env={'PATH': '/usr/sbin:/usr/bin:/sbin:/bin', 'LC_ALL': 'C'})
-
-    def finish(self):
-        """Wait until the limit; kill a child still running. Returns the parsed outcome."""
-        timed_out = False
-        try:
-            stdout, stderr = self.proc.communicate(timeout=max(0.0, self.expires - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            if self.proc.poll() is not None:  # it ended just as its time ran out
-                stdout, stderr = self.proc.communicate(timeout=_KILL_WAIT)
-            else:
-                timed_out = True
-                stdout, stderr = self._kill()
-        return _parse(stdout, stderr, self.proc.returncode, timed_out)
-
-    def _kill(self):
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except OSError:
-            pass
-        try:
-            return self.proc.communicate(timeout=_KILL_WAIT)
-        except subprocess.TimeoutExpired as exc:
-            # Unkillable (uninterruptible sleep in the kernel): abandon it with what it said so far.
-            for stream in (self.proc.stdout, self.proc.stderr):
-                try:
-                    stream.close()
-                except OSError:
-                    pass
-            return exc.output or b'', exc.stderr or b''
-
-
-def _parse(stdout, stderr, returncode, timed_out):
-    outcome = {'timed_out': timed_out, 'last_step': None, 'result': None, 'returncode': returncode,
-               'stderr': (stderr or b'').decode('utf-8', 'replace').strip()[-500:]}
-    for line in (stdout or b'').decode('utf-8', 'replace').splitlines():
-        try:
-            record = json.loads(line)
-        except ValueError:
-            continue
-        if 'step' in record:
-            outcome['last_step'] = record['step']
-        if 'result' in record:
-            outcome['result'] = record['result']
-    return outcome
-
-
-def read_mountinfo(path='/proc/self/mountinfo'):
-    """Mounts as dicts (mountpoint, fstype, source, options), in mount order."""
-    mounts = []
-    try:
-        with open(path) as handle:
-            lines = handle.read().splitlines()
-    except OSError:
-        return mounts
-    for line in lines:
-        left, sep, right = line.partition(' - ')
-        if not sep:
-            continue
-        fields, tail = left.split(), right.split()
-        if len(fields) < 6 or len(tail) < 2:
-            continue
-        mounts.append({'mountpoint': _unescape(fields[4]), 'options': fields[5].split(','),
-                       'fstype': tail[0], 'source': _unescape(tail[1])})
-    return mounts
-
-
-def _unescape(text):
-    # mountinfo escapes space, tab, newline and backslash as octal (\040 ...).
-    if '\\' not in text:
-        return text
-    out, i = [], 0
-    while i < len(text):
-        digits = text[i + 1:i + 4]
-        if text[i] == '\\' and len(digits) == 3 and digits.isdigit():
-            out.append(chr(int(text[i + 1:i + 4], 8)))
-            i += 4
-        else:
-            out.append(text[i])
-            i += 1
-    return ''.join(out)
-
-
-def mount_of(realpath, mounts):
-    """The mount holding ``realpath``: the longest mount point above it, the topmost when stacked."""
-    best = None
-    for mount in mounts:
-        point = mount['mountpoint']
-        if realpath == point or realpath.startswith(point.rstrip('/') + '/'):
-            if best is None or len(point) >= len(best['mountpoint']):
-                best = mount
-    return best
 
 
 def _judge_path(result, spec, user, outcome, limit, mounts):

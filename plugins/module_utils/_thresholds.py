@@ -29,8 +29,16 @@ def _t(warning, critical, direction, unit, source):
 
 DEFAULTS = {
     'resources': {
-        # guide §9, §13.7: CPU 80% or more, sustained -> reduce worker parallelism.
-        'cpu_busy_percent': _t(80, 95, ABOVE, '%', 'guide §9: CPU 80% or more, sustained'),
+        # guide §9, §13.7: CPU 80% or more, sustained -> reduce worker parallelism. Judged over the last
+        # minute: the smaller of a short sample and the 1-minute load per core as a share of the cores.
+        'cpu_busy_percent': _t(80, 95, ABOVE, '%', 'guide §9: CPU 80% or more, sustained (the smaller of a short '
+                               'sample and the 1-minute load per core, as % of the cores)'),
+        # The same guide limit read from the kernel's pressure-stall average (/proc/pressure/cpu "some"
+        # avg60): the share of the last minute in which runnable tasks waited for a CPU, i.e. every core
+        # was busy. At 80% the CPU was 100% busy for 80% of the minute: at least 80% busy, sustained.
+        'cpu_pressure_percent': _t(80, 95, ABOVE, '%', 'guide §9, §13.7: CPU 80% or more, sustained / CPU 100% '
+                                   '(share of the last minute with tasks waiting for a CPU, /proc/pressure/cpu '
+                                   'some avg60)'),
         # guide §9: memory shortage can stop the worker.
         'memory_available_percent': _t(15, 5, BELOW, '%', 'guide §9: memory shortage can stop the worker'),
         'swap_used_percent': _t(50, 80, ABOVE, '%', 'guide §9: memory shortage (swapping)'),

@@ -12,11 +12,20 @@ short_description: Check a host's CPU, memory, swap, load and local filesystems 
 version_added: 0.1.0
 description:
   - Implements sections 7, 9 and 13.7 of the Tank operations guide.
-  - Samples CPU busy time over O(cpu_sample_seconds) (the guide asks for I(sustained) 80% before
-    reducing worker parallelism), and reads available memory, swap use and the 5-minute load per core.
+  - Judges the guide's "CPU 80% or more, I(sustained)" over the last minute without sampling for long.
+    C(cpu_busy_percent) is the smaller of a short sample (O(cpu_sample_seconds)) and the 1-minute load per
+    core as a share of the cores, so a brief spike (high sample, low load) and tasks only blocked on I/O
+    (high load, idle CPU) are not reported. Where the kernel offers pressure-stall information
+    (C(/proc/pressure/cpu), Linux 4.20 and later), C(cpu_pressure_percent) is the share of the last minute
+    in which runnable tasks waited for a CPU (every core busy); it is judged against the same 80%.
+  - Reads available memory, swap use and the 5-minute load per core.
   - Measures used space and used inodes of every real local filesystem, the way C(df) computes them.
     Kernel and pseudo filesystems (proc, sysfs, cgroup, devtmpfs, squashfs, ...) are ignored; network
-    filesystems (NFS, CIFS, ...) are left to M(tank.monitoring.storage_check), which bounds them against hangs.
+    filesystems (NFS, CIFS, ...) are left to M(tank.monitoring.storage_check).
+  - No filesystem call runs in the module process. The mounts are read from C(/proc/self/mountinfo), and
+    C(statvfs) of every mount runs in one killable child process (one thread per mount). A mount that does
+    not answer within O(mount_timeout) (a hung NAS or FUSE daemon) is reported as
+    C(resources.filesystem.unresponsive) naming the mount; the other mounts are still measured.
   - Each breach is a finding with the guide's remedy; nothing on the host is changed.
 author:
   - Tank Monitoring Team (@tank-monitoring)
@@ -27,10 +36,17 @@ extends_documentation_fragment:
 options:
   cpu_sample_seconds:
     description:
-      - Length of the CPU sampling window in seconds; V(0) skips CPU sampling.
+      - Length of the short CPU sample in seconds, taken while the other measurements run; V(0) skips the
+        sample and with it C(resources.cpu.busy) (the pressure-stall judgement remains).
       - Must be shorter than O(timeout).
     type: float
-    default: 3.0
+    default: 1.0
+  mount_timeout:
+    description:
+      - Time each filesystem has to answer C(statvfs), in seconds (all mounts are measured at once, so a
+        hung mount costs this time once). Capped by O(timeout).
+    type: float
+    default: 5.0
   exclude_mounts:
     description:
       - Extra mount points to ignore, as shell-style patterns. C(/proc), C(/sys), C(/run/user/*),
@@ -41,6 +57,16 @@ options:
   exclude_fstypes:
     description:
       - Extra filesystem types to ignore, besides the built-in pseudo and network filesystem types.
+    type: list
+    elements: str
+    default: []
+  skip_filesystems_of:
+    description:
+      - Paths whose filesystems this check leaves out because M(tank.monitoring.storage_check) judges them
+        (one finding per filesystem). The filesystem holding each path is found from the path's device
+        (symbolic links and bind mounts included); for a path that does not answer, from the mount its
+        name lies under.
+      - The audit fills this from the storage check's paths.
     type: list
     elements: str
     default: []
@@ -60,7 +86,9 @@ EXAMPLES = r'''
 
 - name: Stricter disk limits on a small batch server, and fail the play on critical
   tank.monitoring.resources_check:
-    cpu_sample_seconds: 5
+    cpu_sample_seconds: 2
+    mount_timeout: 3
+    skip_filesystems_of: [/mnt/nas/attachments]
     thresholds:
       filesystem_used_percent: {warning: 70, critical: 85}
     fail_on: critical
@@ -83,6 +111,8 @@ metrics:
   type: dict
   sample:
     cpu_busy_percent: 3.5
+    cpu_sample_busy_percent: 3.5
+    cpu_pressure_avg60_percent: 0.4
     cpu_count: 2
     memory_available_percent: 80.1
     load5_per_core: 0.1

@@ -92,8 +92,8 @@ class AppUser(object):
 
 
 def probe_processes():
-    """PIDs of storage probe children still alive (there must be none after a run)."""
-    from ansible_collections.tank.monitoring.plugins.module_utils._storage import CHILD_MARKER
+    """PIDs of filesystem probe children (storage and resources) still alive (there must be none after a run)."""
+    from ansible_collections.tank.monitoring.plugins.module_utils._fsprobe import CHILD_MARKER
     found = []
     for pid in os.listdir('/proc'):
         if not pid.isdigit():
@@ -110,7 +110,7 @@ def probe_processes():
 
 def probe_files(*directories):
     """Probe files left in ``directories`` (there must be none after a run)."""
-    from ansible_collections.tank.monitoring.plugins.module_utils._storage import PROBE_PREFIX
+    from ansible_collections.tank.monitoring.plugins.module_utils._fsprobe import PROBE_PREFIX
     left = []
     for directory in directories:
         try:
@@ -168,7 +168,7 @@ class Mounts(object):
 
 
 def _mounts():
-    from ansible_collections.tank.monitoring.plugins.module_utils._storage import read_mountinfo
+    from ansible_collections.tank.monitoring.plugins.module_utils._fsprobe import read_mountinfo
     return read_mountinfo()
 
 

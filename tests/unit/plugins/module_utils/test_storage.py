@@ -73,23 +73,6 @@ def test_probe_child_healthy_directory_leaves_nothing(tmp_path):
     assert str(tmp_path) in data['metrics']['filesystem_used_percent']
 
 
-def test_probe_child_reports_steps_and_errors(tmp_path):
-    # The child program itself: one JSON line per step, then the result.
-    import subprocess
-    import sys
-    request = {'path': str(tmp_path / 'missing'), 'probe': True, 'probe_name': 'x', 'payload_size': 16, 'alarm': 5}
-    out = subprocess.run([sys.executable, '-I', '-S', '-c', s.PROBE_SOURCE, s.CHILD_MARKER, json.dumps(request)],
-                         capture_output=True, check=True).stdout
-    outcome = s._parse(out, b'', 0, False)
-    assert outcome['last_step'] == 'stat'
-    assert outcome['result']['stat_error']['code'] == 'ENOENT'
-
-
-def test_parse_keeps_the_last_step_of_a_killed_child():
-    outcome = s._parse(b'{"step": "stat"}\n{"step": "statvfs"}\n', b'', -9, True)
-    assert outcome['last_step'] == 'statvfs' and outcome['result'] is None and outcome['timed_out']
-
-
 def test_module_arguments(capsys):
     from ansible_collections.tank.monitoring.plugins.modules import storage_check
     with patch_module_args({'paths': [{'path': '/tmp', 'bogus': 1}]}):
