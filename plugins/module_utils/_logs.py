@@ -319,7 +319,7 @@ def log_sources(params, apps, log_files, deadline):
         executable = _pm2.find_executable(target, _pm2.DEFAULT_UNIT_DIR)
         if executable:
             try:
-                for process in _pm2.jlist(target, executable, deadline):
+                for process in _pm2.shared_jlist(target, executable, deadline):
                     known.setdefault(process['name'], []).append((process['out_log'], process['err_log']))
             except _pm2.Pm2Error:
                 known = {}
