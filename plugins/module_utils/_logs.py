@@ -224,6 +224,19 @@ class Scan(object):
         self.errors = {}
         self.untimestamped = []
         self.limited = []
+        # [(stream, covered_from)] per log read: None when the log reaches back past the start of the
+        # scan, else the moment from which it is known complete (its oldest line: truncated, rotated
+        # away or new). A log that covers 3 minutes cannot prove 120 minutes of silence.
+        self.coverage = []
+        self.oldest_seen = None
+        self.quiet_since = None
+
+    def covered_from(self):
+        """From when the app's logs are complete (None: the whole scan). Output logs decide when the app
+        has any (its Scheduler lines are written there); the least covered log counts."""
+        relevant = [c for stream, c in self.coverage if stream == 'out'] or [c for _s, c in self.coverage]
+        partial = [c for c in relevant if c is not None]
+        return max(partial) if partial else None
 
 
 def run(params, result, deadline):
@@ -342,6 +355,10 @@ def _scan_log(result, scan, stream, path, start, window_start, patterns, wants_s
               deadline):
     """Read ``path`` (then its rotated generations) backwards until a line older than ``start``."""
     budget = max_scan
+    scan.oldest_seen = None
+    scan.quiet_since = None
+    newest_mtime = None
+    done = False
     for generation, current in enumerate([path] + rotated_siblings(path)):
         try:
             handle = open(current, 'rb')
@@ -353,6 +370,8 @@ def _scan_log(result, scan, stream, path, start, window_start, patterns, wants_s
             continue
         with handle:
             stat = os.fstat(handle.fileno())
+            if newest_mtime is None:
+                newest_mtime = stat.st_mtime
             reader = ReverseReader(handle, stat.st_size, max_line)
             done = _scan_file(scan, stream, reader, start, window_start, patterns, wants_scheduler, budget,
                               deadline, stat.st_mtime, current)
@@ -362,9 +381,19 @@ def _scan_log(result, scan, stream, path, start, window_start, patterns, wants_s
         if done or budget <= 0 or deadline.expired:
             if not done:
                 scan.limited.append(path)
-            return
+            break
         if generation == 0 and current in scan.untimestamped:
-            return
+            break
+    if newest_mtime is None:
+        return
+    if done and scan.quiet_since is None and path not in scan.untimestamped:
+        scan.coverage.append((stream, None))
+    elif scan.quiet_since is not None:
+        scan.coverage.append((stream, scan.quiet_since))  # untimestamped, untouched since then
+    elif scan.oldest_seen is not None:
+        scan.coverage.append((stream, scan.oldest_seen))
+    else:
+        scan.coverage.append((stream, newest_mtime))  # no line at all: nothing written since its mtime
 
 
 def _scan_file(scan, stream, reader, start, window_start, patterns, wants_scheduler, budget, deadline, mtime,
@@ -387,6 +416,8 @@ def _scan_file(scan, stream, reader, start, window_start, patterns, wants_schedu
             pending.append(body)
             continue
         seen_timestamp = True
+        if scan.oldest_seen is None or stamp < scan.oldest_seen:
+            scan.oldest_seen = stamp
         if stamp < start or (stamp < window_start and (not wants_scheduler or scan.last_scheduler is not None)):
             return True
         for line in [body] + pending:
@@ -401,6 +432,7 @@ def _untimestamped(scan, path, mtime, window_start, tail, patterns, wants_schedu
     """A log without timestamps: only a file untouched since the window began can be judged."""
     if mtime < window_start:
         # Nothing was written in the window; a Scheduler line in the tail is at most as recent as mtime.
+        scan.quiet_since = mtime
         if wants_scheduler and any(patterns['scheduler'].search(line) for line in tail):
             scan.last_scheduler = max(scan.last_scheduler or 0.0, mtime)
         return True
@@ -464,11 +496,23 @@ def _judge(result, scan, app, now, window, window_start, scheduler_app, worker_a
                          'The last "Scheduler" line of {subject} was written {value} minutes ago (limit {limit} '
                          'minutes).', subject=app)
         else:
-            reach = max(silence_reach, window)
             result.metric('scheduler_last_line_minutes_ago', None)
-            result.judge('scheduler.silent', 'scheduler_silence_minutes', reach + 1,
-                         'No "Scheduler" line in the logs of {subject} for at least {reach} minutes.',
-                         subject=app, reach=format_number(reach, 1))
+            covered_from = scan.covered_from()
+            if covered_from is None:
+                reach = max(silence_reach, window)
+                result.judge('scheduler.silent', 'scheduler_silence_minutes', reach + 1,
+                             'No "Scheduler" line in the logs of {subject} for at least {reach} minutes.',
+                             subject=app, reach=format_number(reach, 1))
+            else:
+                # The logs begin inside the reach (truncated, rotated away or new): the silence is proven
+                # only for the time they cover, judged like a silence of that length (none below the limit).
+                covers = round(max(0.0, now - covered_from) / 60.0, 1)
+                result.metric('scheduler_log_covers_minutes', covers)
+                result.judge('scheduler.silent', 'scheduler_silence_minutes', covers,
+                             'No "Scheduler" line in the logs of {subject}, which cover only the last {value} '
+                             'minutes (since {since}; older lines were truncated or rotated away): silent for at '
+                             'least that long (limit {limit} minutes).', subject=app,
+                             since=time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(covered_from)))
     for kind in ERROR_CLASSES + ('other',):
         group = scan.errors.get(kind)
         if not group:
