@@ -20,6 +20,7 @@ import os
 import re
 import time
 
+from ansible_collections.tank.monitoring.plugins.module_utils import _oracle_errors as oracle_errors
 from ansible_collections.tank.monitoring.plugins.module_utils import _pm2
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import UNKNOWN, FindingSpec, format_number
 from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError
@@ -37,17 +38,13 @@ CATALOGUE = {
         'The worker wrote no "Processing job" line in the window while jobs are expected (guide §5): check the '
         'scheduler and the worker error log (pm2 logs worker --err); if the worker is stuck, pm2 restart worker '
         '(guide §13.6).'),
-    'errors.ora12514': FindingSpec(
-        '§6, §13.5',
-        'ORA-12514: wrong SID / service name (guide §6): check the DB port and the listener (lsnrctl status) and '
-        'the service name in the backend .env.'),
-    'errors.ora28009': FindingSpec(
-        '§6',
-        'ORA-28009: insufficient account privileges (guide §6): fix the DB account\'s privileges.'),
-    'errors.oracle_timeout': FindingSpec(
-        '§6, §13.5',
-        'Connection Timeout: the network is blocked (guide §6): verify the firewall between this host and the '
-        'Oracle listener, then test with the application\'s Connect Test.'),
+    # The Oracle classes share oracle_check's table of ORA codes -> class -> remedy (_oracle_errors).
+    'errors.ora12514': FindingSpec(oracle_errors.section(oracle_errors.SERVICE_UNKNOWN),
+                                   oracle_errors.remedy(oracle_errors.SERVICE_UNKNOWN)),
+    'errors.ora28009': FindingSpec(oracle_errors.section(oracle_errors.INSUFFICIENT_PRIVILEGES),
+                                   oracle_errors.remedy(oracle_errors.INSUFFICIENT_PRIVILEGES)),
+    'errors.oracle_timeout': FindingSpec(oracle_errors.section(oracle_errors.TIMEOUT),
+                                         oracle_errors.remedy(oracle_errors.TIMEOUT)),
     'errors.oracle': FindingSpec(
         '§6, §11, §13.5',
         'Repeated Oracle errors (DBIO): check the Oracle listener and network (guide §13.5) and run the '
@@ -84,7 +81,7 @@ CATALOGUE = {
 # Error classes in the order a line is classified; the first match wins, then "other".
 ERROR_CLASSES = ('ora12514', 'ora28009', 'ses', 'oracle_timeout', 'oracle', 'file', 'template')
 CLASS_NAMES = {
-    'ora12514': 'Oracle ORA-12514 (wrong SID / service name)',
+    'ora12514': 'Oracle ORA-12514 / ORA-12505 (wrong SID / service name)',
     'ora28009': 'Oracle ORA-28009 (insufficient privileges)',
     'oracle_timeout': 'DB Connection Timeout',
     'oracle': 'Oracle / DB',
@@ -102,11 +99,10 @@ DEFAULT_PATTERNS = {
     'error': r'\b(error|exception|fatal|failed|failure|refused|denied|timed? ?out)\b|\bORA-\d{5}\b|ERR!',
     # Never counted as errors: stack frames of the line before.
     'ignore': r'^\s+at\s|^\s*\^+\s*$',
-    'ora12514': r'\bORA-12514\b',
-    'ora28009': r'\bORA-28009\b',
-    'oracle_timeout': r'connection\s*time\s*-?\s*out|connect\s+ETIMEDOUT|\bORA-12170\b|\bORA-12535\b|\bNJS-040\b'
-                      r'|\bNJS-510\b',
-    'oracle': r'\bORA-\d{5}\b|\bNJS-\d{3}\b|\bDPI-\d{4}\b|\bTNS-?\d*:|oracle|DBIO',
+    'ora12514': oracle_errors.log_pattern('ora12514'),
+    'ora28009': oracle_errors.log_pattern('ora28009'),
+    'oracle_timeout': oracle_errors.log_pattern('oracle_timeout'),
+    'oracle': r'\bORA-\d{5}\b|\bNJS-\d{3}\b|\bDP[IY]-\d{4}\b|\bTNS-?\d*:|oracle|DBIO',
     'ses': r'\bSES\b|amazonses|email-smtp|MessageRejected|Throttling|Maximum sending rate|Daily message quota'
            r'|InvalidClientTokenId|ExpiredToken|SignatureDoesNotMatch|MailFromDomainNotVerified',
     'file': r'\bE(NOENT|ACCES|PERM|ROFS|IO|STALE|NOTCONN|NOSPC)\b|no such file|permission denied|read-only file'

@@ -182,6 +182,10 @@ def test_real_pm2_log_flushed_seconds_ago_is_not_called_silent_for_hours(pm2, ru
     ('Error: ORA-28009: connection as SYS should be as SYSDBA', 'logs.errors.ora28009', 'privileges'),
     ('DatabaseError: Connection Timeout after 60000ms', 'logs.errors.oracle_timeout', 'firewall'),
     ('Error: ORA-12514: TNS:listener does not currently know of service', 'logs.errors.ora12514', 'listener'),
+    # One table with oracle_check: ORA-12535 / ORA-12170 are timeouts (firewall), ORA-12505 a wrong SID.
+    ('Error: ORA-12535: TNS:operation timed out', 'logs.errors.oracle_timeout', 'verify the firewall'),
+    ('Error: ORA-12170: TNS:Connect timeout occurred', 'logs.errors.oracle_timeout', 'verify the firewall'),
+    ('Error: ORA-12505: TNS:listener does not currently know of SID', 'logs.errors.ora12514', 'SID'),
     ('Error: ORA-01017: invalid username/password; logon denied', 'logs.errors.oracle', 'Connect Test'),
     ('MessageRejected: Email address is not verified (SES)', 'logs.errors.ses', 'SES credentials'),
     ("Error: EACCES: permission denied, open '/mnt/nas/attach/a.pdf'", 'logs.errors.file', 'NAS path'),
