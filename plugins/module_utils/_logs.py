@@ -20,6 +20,7 @@ import os
 import re
 import time
 
+from ansible_collections.tank.monitoring.plugins.module_utils import _oracle_errors as oracle_errors
 from ansible_collections.tank.monitoring.plugins.module_utils import _pm2
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import UNKNOWN, FindingSpec, format_number
 from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError
@@ -38,17 +39,13 @@ CATALOGUE = {
         'The worker wrote no "Processing job" line in the window while jobs are expected (guide §5): check the '
         'scheduler and the worker error log (pm2 logs worker --err); if the worker is stuck, pm2 restart worker '
         '(guide §13.6).'),
-    'errors.ora12514': FindingSpec(
-        '§6, §13.5',
-        'ORA-12514: wrong SID / service name (guide §6): check the DB port and the listener (lsnrctl status) and '
-        'the service name in the backend .env.'),
-    'errors.ora28009': FindingSpec(
-        '§6',
-        'ORA-28009: insufficient account privileges (guide §6): fix the DB account\'s privileges.'),
-    'errors.oracle_timeout': FindingSpec(
-        '§6, §13.5',
-        'Connection Timeout: the network is blocked (guide §6): verify the firewall between this host and the '
-        'Oracle listener, then test with the application\'s Connect Test.'),
+    # The Oracle classes share oracle_check's table of ORA codes -> class -> remedy (_oracle_errors).
+    'errors.ora12514': FindingSpec(oracle_errors.section(oracle_errors.SERVICE_UNKNOWN),
+                                   oracle_errors.remedy(oracle_errors.SERVICE_UNKNOWN)),
+    'errors.ora28009': FindingSpec(oracle_errors.section(oracle_errors.INSUFFICIENT_PRIVILEGES),
+                                   oracle_errors.remedy(oracle_errors.INSUFFICIENT_PRIVILEGES)),
+    'errors.oracle_timeout': FindingSpec(oracle_errors.section(oracle_errors.TIMEOUT),
+                                         oracle_errors.remedy(oracle_errors.TIMEOUT)),
     'errors.oracle': FindingSpec(
         '§6, §11, §13.5',
         'Repeated Oracle errors (DBIO): check the Oracle listener and network (guide §13.5) and run the '
@@ -85,7 +82,7 @@ CATALOGUE = {
 # Error classes in the order a line is classified; the first match wins, then "other".
 ERROR_CLASSES = ('ora12514', 'ora28009', 'ses', 'oracle_timeout', 'oracle', 'file', 'template')
 CLASS_NAMES = {
-    'ora12514': 'Oracle ORA-12514 (wrong SID / service name)',
+    'ora12514': 'Oracle ORA-12514 / ORA-12505 (wrong SID / service name)',
     'ora28009': 'Oracle ORA-28009 (insufficient privileges)',
     'oracle_timeout': 'DB Connection Timeout',
     'oracle': 'Oracle / DB',
@@ -103,11 +100,10 @@ DEFAULT_PATTERNS = {
     'error': r'\b(error|exception|fatal|failed|failure|refused|denied|timed? ?out)\b|\bORA-\d{5}\b|ERR!',
     # Never counted as errors: stack frames of the line before.
     'ignore': r'^\s+at\s|^\s*\^+\s*$',
-    'ora12514': r'\bORA-12514\b',
-    'ora28009': r'\bORA-28009\b',
-    'oracle_timeout': r'connection\s*time\s*-?\s*out|connect\s+ETIMEDOUT|\bORA-12170\b|\bORA-12535\b|\bNJS-040\b'
-                      r'|\bNJS-510\b',
-    'oracle': r'\bORA-\d{5}\b|\bNJS-\d{3}\b|\bDPI-\d{4}\b|\bTNS-?\d*:|oracle|DBIO',
+    'ora12514': oracle_errors.log_pattern('ora12514'),
+    'ora28009': oracle_errors.log_pattern('ora28009'),
+    'oracle_timeout': oracle_errors.log_pattern('oracle_timeout'),
+    'oracle': r'\bORA-\d{5}\b|\bNJS-\d{3}\b|\bDP[IY]-\d{4}\b|\bTNS-?\d*:|oracle|DBIO',
     'ses': r'\bSES\b|amazonses|email-smtp|MessageRejected|Throttling|Maximum sending rate|Daily message quota'
            r'|InvalidClientTokenId|ExpiredToken|SignatureDoesNotMatch|MailFromDomainNotVerified',
     'file': r'\bE(NOENT|ACCES|PERM|ROFS|IO|STALE|NOTCONN|NOSPC)\b|no such file|permission denied|read-only file'
@@ -225,6 +221,19 @@ class Scan(object):
         self.errors = {}
         self.untimestamped = []
         self.limited = []
+        # [(stream, covered_from)] per log read: None when the log reaches back past the start of the
+        # scan, else the moment from which it is known complete (its oldest line: truncated, rotated
+        # away or new). A log that covers 3 minutes cannot prove 120 minutes of silence.
+        self.coverage = []
+        self.oldest_seen = None
+        self.quiet_since = None
+
+    def covered_from(self):
+        """From when the app's logs are complete (None: the whole scan). Output logs decide when the app
+        has any (its Scheduler lines are written there); the least covered log counts."""
+        relevant = [c for stream, c in self.coverage if stream == 'out'] or [c for _s, c in self.coverage]
+        partial = [c for c in relevant if c is not None]
+        return max(partial) if partial else None
 
 
 def run(params, result, deadline):
@@ -320,7 +329,7 @@ def log_sources(params, apps, log_files, deadline):
         executable = _pm2.find_executable(target, _pm2.DEFAULT_UNIT_DIR)
         if executable:
             try:
-                for process in _pm2.jlist(target, executable, deadline):
+                for process in _pm2.shared_jlist(target, executable, deadline):
                     known.setdefault(process['name'], []).append((process['out_log'], process['err_log']))
             except _pm2.Pm2Error:
                 known = {}
@@ -343,6 +352,10 @@ def _scan_log(result, scan, stream, path, start, window_start, patterns, wants_s
               deadline):
     """Read ``path`` (then its rotated generations) backwards until a line older than ``start``."""
     budget = max_scan
+    scan.oldest_seen = None
+    scan.quiet_since = None
+    newest_mtime = None
+    done = False
     for generation, current in enumerate([path] + rotated_siblings(path)):
         try:
             handle = open(current, 'rb')
@@ -354,6 +367,8 @@ def _scan_log(result, scan, stream, path, start, window_start, patterns, wants_s
             continue
         with handle:
             stat = os.fstat(handle.fileno())
+            if newest_mtime is None:
+                newest_mtime = stat.st_mtime
             reader = ReverseReader(handle, stat.st_size, max_line)
             done = _scan_file(scan, stream, reader, start, window_start, patterns, wants_scheduler, budget,
                               deadline, stat.st_mtime, current)
@@ -363,9 +378,19 @@ def _scan_log(result, scan, stream, path, start, window_start, patterns, wants_s
         if done or budget <= 0 or deadline.expired:
             if not done:
                 scan.limited.append(path)
-            return
+            break
         if generation == 0 and current in scan.untimestamped:
-            return
+            break
+    if newest_mtime is None:
+        return
+    if done and scan.quiet_since is None and path not in scan.untimestamped:
+        scan.coverage.append((stream, None))
+    elif scan.quiet_since is not None:
+        scan.coverage.append((stream, scan.quiet_since))  # untimestamped, untouched since then
+    elif scan.oldest_seen is not None:
+        scan.coverage.append((stream, scan.oldest_seen))
+    else:
+        scan.coverage.append((stream, newest_mtime))  # no line at all: nothing written since its mtime
 
 
 def _scan_file(scan, stream, reader, start, window_start, patterns, wants_scheduler, budget, deadline, mtime,
@@ -388,6 +413,8 @@ def _scan_file(scan, stream, reader, start, window_start, patterns, wants_schedu
             pending.append(body)
             continue
         seen_timestamp = True
+        if scan.oldest_seen is None or stamp < scan.oldest_seen:
+            scan.oldest_seen = stamp
         if stamp < start or (stamp < window_start and (not wants_scheduler or scan.last_scheduler is not None)):
             return True
         for line in [body] + pending:
@@ -402,6 +429,7 @@ def _untimestamped(scan, path, mtime, window_start, tail, patterns, wants_schedu
     """A log without timestamps: only a file untouched since the window began can be judged."""
     if mtime < window_start:
         # Nothing was written in the window; a Scheduler line in the tail is at most as recent as mtime.
+        scan.quiet_since = mtime
         if wants_scheduler and any(patterns['scheduler'].search(line) for line in tail):
             scan.last_scheduler = max(scan.last_scheduler or 0.0, mtime)
         return True
@@ -465,11 +493,23 @@ def _judge(result, scan, app, now, window, window_start, scheduler_app, worker_a
                          'The last "Scheduler" line of {subject} was written {value} minutes ago (limit {limit} '
                          'minutes).', subject=app)
         else:
-            reach = max(silence_reach, window)
             result.metric('scheduler_last_line_minutes_ago', None)
-            result.judge('scheduler.silent', 'scheduler_silence_minutes', reach + 1,
-                         'No "Scheduler" line in the logs of {subject} for at least {reach} minutes.',
-                         subject=app, reach=format_number(reach, 1))
+            covered_from = scan.covered_from()
+            if covered_from is None:
+                reach = max(silence_reach, window)
+                result.judge('scheduler.silent', 'scheduler_silence_minutes', reach + 1,
+                             'No "Scheduler" line in the logs of {subject} for at least {reach} minutes.',
+                             subject=app, reach=format_number(reach, 1))
+            else:
+                # The logs begin inside the reach (truncated, rotated away or new): the silence is proven
+                # only for the time they cover, judged like a silence of that length (none below the limit).
+                covers = round(max(0.0, now - covered_from) / 60.0, 1)
+                result.metric('scheduler_log_covers_minutes', covers)
+                result.judge('scheduler.silent', 'scheduler_silence_minutes', covers,
+                             'No "Scheduler" line in the logs of {subject}, which cover only the last {value} '
+                             'minutes (since {since}; older lines were truncated or rotated away): silent for at '
+                             'least that long (limit {limit} minutes).', subject=app,
+                             since=time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(covered_from)))
     for kind in ERROR_CLASSES + ('other',):
         group = scan.errors.get(kind)
         if not group:

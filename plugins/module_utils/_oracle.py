@@ -14,70 +14,37 @@ import secrets
 import time
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _oracle_connection as conn
+from ansible_collections.tank.monitoring.plugins.module_utils import _oracle_errors as errors
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, WARNING, FindingSpec, format_number
 from ansible_collections.tank.monitoring.plugins.module_utils._check import MissingLibrary
 from ansible_collections.tank.monitoring.plugins.module_utils._check import SITE, declare
 
 CHECK = 'oracle'
 
-_LISTENER_REMEDY = ('Wrong SID / service name (guide §6, ORA-12514): check the DB port and the listener '
-                    '(lsnrctl status on the database host lists the registered services) and correct the '
-                    'service name or SID in the connection settings.')
-_PRIVILEGES_REMEDY = 'Insufficient account privileges (guide §6, ORA-28009): fix the DB account\'s privileges.'
+# Finding id of each failure class; the guide sections and remedies come from the one Oracle error
+# table (_oracle_errors), shared with log_check.
+_KIND_FINDINGS = {
+    conn.REFUSED: ('connect.refused', CRITICAL),
+    conn.TIMEOUT: ('connect.timeout', CRITICAL),
+    conn.CALL_TIMEOUT: ('connect.timeout', CRITICAL),
+    conn.RESET: ('connect.reset', CRITICAL),
+    conn.NAME_RESOLUTION: ('connect.name_resolution', CRITICAL),
+    conn.SERVICE_UNKNOWN: ('listener.service_unknown', CRITICAL),
+    conn.SID_UNKNOWN: ('listener.sid_unknown', CRITICAL),
+    conn.LISTENER_REFUSED: ('listener.refused', CRITICAL),
+    conn.DATABASE_UNAVAILABLE: ('database.unavailable', CRITICAL),
+    conn.INVALID_CREDENTIALS: ('login.invalid_credentials', CRITICAL),
+    conn.ACCOUNT_LOCKED: ('login.account_locked', CRITICAL),
+    conn.PASSWORD_EXPIRED: ('login.password_expired', CRITICAL),
+    conn.PASSWORD_GRACE: ('login.password_grace', WARNING),
+    conn.INSUFFICIENT_PRIVILEGES: ('login.insufficient_privileges', CRITICAL),
+    conn.NO_CREATE_SESSION: ('login.no_create_session', CRITICAL),
+    conn.OTHER: ('connect.failed', CRITICAL),
+}
 
-CATALOGUE = {
-    'connect.refused': FindingSpec(
-        '§6, §13.5',
-        'Nothing accepts connections on the DB port: check the Oracle listener and the network (guide §13.5) - '
-        'is the listener started (lsnrctl status) on this host and port, and is the database host up?'),
-    'connect.timeout': FindingSpec(
-        '§6, §13.5',
-        'Connection timeout means the network is blocked (guide §6): verify the firewall between this host and '
-        'the database (port open, no silent drop), then the Oracle listener.'),
-    'connect.reset': FindingSpec(
-        '§6, §13.5',
-        'The database or the network closed the connection: check the Oracle listener and the network '
-        '(guide §13.5) - a firewall or proxy cutting connections, a listener that crashes, or TCPS/TCP '
-        'mismatched with the port.'),
-    'connect.name_resolution': FindingSpec(
-        '§6, §13.5',
-        'The database host name does not resolve: fix the host name in the connection settings or DNS / '
-        '/etc/hosts on this host.'),
-    'connect.failed': FindingSpec(
-        '§6, §13.5',
-        'The connection to Oracle failed: check the Oracle listener and the network (guide §13.5) using the '
-        'error in the message.'),
-    'listener.service_unknown': FindingSpec('§6', _LISTENER_REMEDY),
-    'listener.sid_unknown': FindingSpec('§6', _LISTENER_REMEDY),
-    'listener.refused': FindingSpec(
-        '§6, §13.5',
-        'The listener refused the connection (no handler available, instance blocked or restricted): check '
-        'the DB port and the listener (lsnrctl status, lsnrctl services) and the database instance state.'),
-    'database.unavailable': FindingSpec(
-        '§6, §13.5',
-        'The listener answers but the database instance is not open (starting, shutting down or down): have the '
-        'DBA open the database, then test again.'),
-    'login.invalid_credentials': FindingSpec(
-        '§6',
-        'The database rejected the user name or password (ORA-01017): correct the credentials the check (and the '
-        'application .env) use, or reset the account password.'),
-    'login.account_locked': FindingSpec(
-        '§6',
-        'The DB account is locked (ORA-28000), usually after repeated wrong passwords: fix the DB account '
-        '(ALTER USER ... ACCOUNT UNLOCK) and find who uses a wrong password.'),
-    'login.password_expired': FindingSpec(
-        '§6',
-        'The DB account password has expired (ORA-28001): fix the DB account (set a new password) and update '
-        'the application settings.'),
-    'login.password_grace': FindingSpec(
-        '§6',
-        'The DB account password is in its grace period and will expire soon (ORA-28002): change it before the '
-        'application is locked out, and update the application settings.'),
-    'login.insufficient_privileges': FindingSpec('§6', _PRIVILEGES_REMEDY),
-    'login.no_create_session': FindingSpec(
-        '§6',
-        'Insufficient account privileges (guide §6; ORA-01045, the account lacks CREATE SESSION): fix the DB '
-        'account\'s privileges (GRANT CREATE SESSION).'),
+CATALOGUE = dict((finding_id, FindingSpec(errors.section(kind), errors.remedy(kind)))
+                 for kind, (finding_id, _status) in _KIND_FINDINGS.items() if kind != conn.CALL_TIMEOUT)
+CATALOGUE.update({
     'connect.time': FindingSpec(
         '§6',
         'Connecting to Oracle is slow: check the network between this host and the database and the listener '
@@ -98,31 +65,14 @@ CATALOGUE = {
         '§6',
         'The DB account password expires soon: change it (and the application settings) before the '
         'application is locked out (ORA-28001).'),
-}
+})
 
-_KIND_FINDINGS = {
-    conn.REFUSED: ('connect.refused', CRITICAL),
-    conn.TIMEOUT: ('connect.timeout', CRITICAL),
-    conn.CALL_TIMEOUT: ('connect.timeout', CRITICAL),
-    conn.RESET: ('connect.reset', CRITICAL),
-    conn.NAME_RESOLUTION: ('connect.name_resolution', CRITICAL),
-    conn.SERVICE_UNKNOWN: ('listener.service_unknown', CRITICAL),
-    conn.SID_UNKNOWN: ('listener.sid_unknown', CRITICAL),
-    conn.LISTENER_REFUSED: ('listener.refused', CRITICAL),
-    conn.DATABASE_UNAVAILABLE: ('database.unavailable', CRITICAL),
-    conn.INVALID_CREDENTIALS: ('login.invalid_credentials', CRITICAL),
-    conn.ACCOUNT_LOCKED: ('login.account_locked', CRITICAL),
-    conn.PASSWORD_EXPIRED: ('login.password_expired', CRITICAL),
-    conn.PASSWORD_GRACE: ('login.password_grace', WARNING),
-    conn.INSUFFICIENT_PRIVILEGES: ('login.insufficient_privileges', CRITICAL),
-    conn.NO_CREATE_SESSION: ('login.no_create_session', CRITICAL),
-    conn.OTHER: ('connect.failed', CRITICAL),
-}
 
 ARGUMENT_SPEC = conn.oracle_connection_argument_spec()
 ARGUMENT_SPEC.update(
     mode=dict(type='str', default='login', choices=['login', 'listener']),
-    password_expiry=dict(type='bool', default=True),
+    # Not a secret: a switch whose name contains "password" (Ansible would warn "did not set no_log").
+    password_expiry=dict(type='bool', default=True, no_log=False),
 )
 DEFAULT_TIMEOUT = 30.0
 SECRET_OPTIONS = conn.SECRET_OPTIONS
@@ -238,7 +188,7 @@ def _password_expiry(result, session, settings, deadline, target, driver_errors)
 
 
 def _failure_message(prefix, failure, connect_timeout):
-    if failure.kind == conn.TIMEOUT:
+    if failure.kind == conn.TIMEOUT and failure.code is None:
         return '%s: no answer within %s s (network blocked, or a listener that accepts and never answers).' % (
             prefix, format_number(connect_timeout, 1))
     return '%s: %s' % (prefix, failure.detail)

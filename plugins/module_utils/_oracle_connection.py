@@ -24,6 +24,7 @@ import errno
 import re
 import socket
 
+from ansible_collections.tank.monitoring.plugins.module_utils import _oracle_errors as errors
 from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, MissingLibrary
 
 try:
@@ -192,44 +193,24 @@ class OracleSession(object):
 
 # -- classification ----------------------------------------------------------------------------
 
-# Kinds of failure, named after what the operator must fix. Each check maps a kind to its own
-# finding id and remedy.
-REFUSED = 'refused'                    # nothing listens on the port
-TIMEOUT = 'timeout'                    # no answer in time: network or firewall drops packets
-RESET = 'reset'                        # the peer closed or reset the connection
-NAME_RESOLUTION = 'name_resolution'    # the host name does not resolve
-SERVICE_UNKNOWN = 'service_unknown'    # ORA-12514
-SID_UNKNOWN = 'sid_unknown'            # ORA-12505
-LISTENER_REFUSED = 'listener_refused'  # other listener refusals (ORA-12516, 12519, 12520, 12528 ...)
-DATABASE_UNAVAILABLE = 'database_unavailable'  # ORA-01033 / 01034: instance starting, stopping or down
-INVALID_CREDENTIALS = 'invalid_credentials'    # ORA-01017
-ACCOUNT_LOCKED = 'account_locked'              # ORA-28000
-PASSWORD_EXPIRED = 'password_expired'          # ORA-28001
-PASSWORD_GRACE = 'password_grace'              # ORA-28002 (a warning; the login succeeds)
-INSUFFICIENT_PRIVILEGES = 'insufficient_privileges'  # ORA-28009
-NO_CREATE_SESSION = 'no_create_session'        # ORA-01045
-CALL_TIMEOUT = 'call_timeout'          # DPY-4024: a call exceeded call_timeout
-OTHER = 'other'
+# Kinds of failure and the code table live in _oracle_errors (shared with log_check); re-exported here.
+REFUSED = errors.REFUSED
+TIMEOUT = errors.TIMEOUT
+RESET = errors.RESET
+NAME_RESOLUTION = errors.NAME_RESOLUTION
+SERVICE_UNKNOWN = errors.SERVICE_UNKNOWN
+SID_UNKNOWN = errors.SID_UNKNOWN
+LISTENER_REFUSED = errors.LISTENER_REFUSED
+DATABASE_UNAVAILABLE = errors.DATABASE_UNAVAILABLE
+INVALID_CREDENTIALS = errors.INVALID_CREDENTIALS
+ACCOUNT_LOCKED = errors.ACCOUNT_LOCKED
+PASSWORD_EXPIRED = errors.PASSWORD_EXPIRED
+PASSWORD_GRACE = errors.PASSWORD_GRACE
+INSUFFICIENT_PRIVILEGES = errors.INSUFFICIENT_PRIVILEGES
+NO_CREATE_SESSION = errors.NO_CREATE_SESSION
+CALL_TIMEOUT = errors.CALL_TIMEOUT
+OTHER = errors.OTHER
 
-_ORA_KINDS = {
-    'ORA-12514': SERVICE_UNKNOWN,
-    'ORA-12505': SID_UNKNOWN,
-    'ORA-01033': DATABASE_UNAVAILABLE,
-    'ORA-01034': DATABASE_UNAVAILABLE,
-    'ORA-01017': INVALID_CREDENTIALS,
-    'ORA-28000': ACCOUNT_LOCKED,
-    'ORA-28001': PASSWORD_EXPIRED,
-    'ORA-28002': PASSWORD_GRACE,
-    'ORA-28009': INSUFFICIENT_PRIVILEGES,
-    'ORA-01045': NO_CREATE_SESSION,
-}
-_DPY_KINDS = {
-    'DPY-6000': LISTENER_REFUSED,
-    'DPY-6001': SERVICE_UNKNOWN,
-    'DPY-6003': SID_UNKNOWN,
-    'DPY-4011': RESET,
-    'DPY-4024': CALL_TIMEOUT,
-}
 # Codes of the outermost wrappers: they say "it failed", the chained cause says why.
 _WRAPPERS = ('DPY-6005',)
 _SIMILAR_TO = re.compile(r'\(Similar to (ORA-\d{5})\)')
@@ -290,24 +271,20 @@ def classify(exc):
         code = _driver_code(link)
         if code is None or code in _WRAPPERS:
             continue
-        text = str(link)
-        similar = _SIMILAR_TO.search(text)
-        if code in _DPY_KINDS:
-            return Failure(_DPY_KINDS[code], similar.group(1) if similar else code, _first_line(link))
-        if code in _ORA_KINDS:
-            return Failure(_ORA_KINDS[code], code, _first_line(link))
-        if code.startswith('DPY-6') and similar:
+        similar = _SIMILAR_TO.search(str(link))
+        if similar and code.startswith('DPY-6'):
+            # "Listener refused connection (Similar to ORA-12535)": the ORA code says why (the one table).
             ora = similar.group(1)
-            return Failure(_ORA_KINDS.get(ora, LISTENER_REFUSED), ora, _first_line(link))
-        # ORA-125xx from the network layer are listener refusals (12516, 12519, 12520, 12528 ...).
-        if code.startswith('ORA-125'):
-            return Failure(LISTENER_REFUSED, code, _first_line(link))
-        return Failure(OTHER, code, _first_line(link))
+            kind = errors.class_of(ora)
+            if kind == OTHER:
+                kind = errors.DRIVER_CODES.get(code, LISTENER_REFUSED)
+            return Failure(kind, ora, _first_line(link))
+        return Failure(errors.class_of(code), code, _first_line(link))
     # Only wrappers: the cause may still be named in the wrapper's second line.
     text = str(exc)
     similar = _SIMILAR_TO.search(text) or _ORA_CODE.search(text)
     if similar:
-        return Failure(_ORA_KINDS.get(similar.group(1), OTHER), similar.group(1), _first_line(exc))
+        return Failure(errors.class_of(similar.group(1)), similar.group(1), _first_line(exc))
     return Failure(OTHER, _driver_code(exc), _first_line(exc))
 
 

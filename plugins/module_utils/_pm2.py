@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import glob
 import json
+import math
 import os
 import pwd
 import re
 import subprocess
 import time
 
+from ansible_collections.tank.monitoring.plugins.module_utils._context import HOST
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, WARNING, FindingSpec
 from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, run_bounded
 from ansible_collections.tank.monitoring.plugins.module_utils._check import HOST, declare
@@ -33,6 +35,13 @@ REMEDY_LOOP = ('A restart loop is likely a .env or code error (guide §3): read 
                '--err --lines 100), fix the configuration or code, then pm2 restart <app>.')
 
 CATALOGUE = {
+    'not_installed': FindingSpec(
+        '§3',
+        'PM2 is not installed on this host (no pm2 executable and no PM2 daemon), so the backend and the worker '
+        'cannot run under PM2 as the guide requires: install Node.js and PM2 for the PM2 user (npm install -g '
+        'pm2), start the apps from their ecosystem file (pm2 start ecosystem.config.js), then pm2 save and pm2 '
+        'startup. If PM2 is installed where the check does not look, set the pm2_executable option to its full '
+        'path.'),
     'daemon.not_running': FindingSpec(
         '§3, §13.1',
         'The PM2 daemon is not running, so neither the backend nor the worker runs under PM2: start the apps '
@@ -46,6 +55,12 @@ CATALOGUE = {
         '§3',
         'The pm2 command failed or returned no process list: run pm2 jlist as the PM2 user with the same '
         'PM2_HOME and fix the error it prints.'),
+    'app.unreadable': FindingSpec(
+        '§3',
+        'PM2 reports a field of this app that is not what PM2 normally writes (for example a restart count that '
+        'is not a number), so that part of the app could not be judged: look at pm2 describe <app> and pm2 jlist; '
+        'a corrupted process list is cleared by deleting and starting the app again (pm2 delete <app>, pm2 start '
+        '<ecosystem file> --only <app>), then pm2 save.'),
     'app.missing': FindingSpec(
         '§3, §13.1',
         'The app is not registered in PM2: start it from its ecosystem file (pm2 start ecosystem.config.js '
@@ -130,7 +145,11 @@ STATUS_FINDINGS = {
 
 # The only fields kept from ``pm2 jlist``: pm2_env holds the full launch environment (secrets).
 PROCESS_FIELDS = ('name', 'pm_id', 'pid', 'status', 'restart_time', 'unstable_restarts', 'pm_uptime',
-                  'created_at', 'exec_mode', 'memory', 'cpu', 'out_log', 'err_log', 'version')
+                  'created_at', 'exec_mode', 'memory', 'cpu', 'out_log', 'err_log', 'version', 'invalid')
+# Fields the check computes with: a value of another type is reported (``invalid``) and not used.
+NUMERIC_FIELDS = ('pid', 'restart_time', 'unstable_restarts', 'pm_uptime', 'memory', 'cpu')
+# How long a process list remembered by ``prefetch`` is used instead of a new ``pm2 jlist``.
+PREFETCH_MAX_AGE = 60.0
 _ENV_FIELDS = {'name': 'name', 'status': 'status', 'restart_time': 'restart_time',
                'unstable_restarts': 'unstable_restarts', 'pm_uptime': 'pm_uptime', 'created_at': 'created_at',
                'exec_mode': 'exec_mode', 'pm_out_log_path': 'out_log', 'pm_err_log_path': 'err_log',
@@ -204,12 +223,15 @@ def find_executable(target, unit_dir=None):
     nvm = sorted(glob.glob(os.path.join(target.user_home, '.nvm', 'versions', 'node', '*', 'bin', 'pm2')),
                  key=_version_key, reverse=True)
     candidates.extend(nvm)
-    candidates.extend([os.path.join(target.user_home, '.npm-global', 'bin', 'pm2'),
-                       '/usr/local/bin/pm2', '/usr/bin/pm2', '/opt/nodejs/bin/pm2'])
+    candidates.append(os.path.join(target.user_home, '.npm-global', 'bin', 'pm2'))
+    candidates.extend(_GLOBAL_PREFIXES)
     for path in candidates:
         if os.path.isfile(path) and os.access(path, os.X_OK):
             return path
     return None
+
+
+_GLOBAL_PREFIXES = ('/usr/local/bin/pm2', '/usr/bin/pm2', '/opt/nodejs/bin/pm2')
 
 
 def _version_key(path):
@@ -259,7 +281,11 @@ def jlist(target, executable, deadline):
         'PATH': os.pathsep.join([os.path.dirname(executable), os.path.dirname(os.path.realpath(executable)),
                                  '/usr/local/bin', '/usr/bin', '/bin']),
         'LANG': 'C.UTF-8',
-        'PM2_DISCRETE_MODE': 'true',
+        # Read-only: every CLI run writes Date.now() to PM2_HOME/touch when PM2_DISCRETE_MODE is set, or (with
+        # a version check over the network and a banner) when that file is missing; PM2_PROGRAMMATIC turns
+        # both off (pm2 7.0.4 lib/Client.js initFileStructure), so an audit leaves PM2_HOME byte- and
+        # time-identical. PM2_USAGE=CLI, set by the CLI itself, keeps it printing and exiting as a CLI.
+        'PM2_PROGRAMMATIC': 'true',
     }
     kwargs = {}
     if target.uid != os.geteuid():
@@ -298,21 +324,48 @@ def parse_jlist(output):
 
 
 def reduce_process(item):
-    """Keep only what monitoring needs from one ``jlist`` entry; never the environment."""
+    """Keep only what monitoring needs from one ``jlist`` entry; never the environment.
+
+    A numeric field holding something else, or a status that is not a string, is set to None and
+    named in ``invalid`` (``[(field, short description)]``) so the check reports it for that app only.
+    """
     env = item.get('pm2_env') if isinstance(item.get('pm2_env'), dict) else {}
     process = dict((field, None) for field in PROCESS_FIELDS)
+    invalid = []
+    raw = {}
     for source, field in _ENV_FIELDS.items():
         value = env.get(source)
+        raw[field] = value
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             process[field] = value
     process['name'] = str(item.get('name') or process['name'] or '')
     process['pm_id'] = _int(item.get('pm_id', env.get('pm_id')))
-    process['pid'] = _int(item.get('pid'))
     monit = item.get('monit') if isinstance(item.get('monit'), dict) else {}
-    process['memory'] = _int(monit.get('memory'))
-    cpu = monit.get('cpu')
-    process['cpu'] = float(cpu) if isinstance(cpu, (int, float)) and not isinstance(cpu, bool) else None
+    raw.update(pid=item.get('pid'), memory=monit.get('memory'), cpu=monit.get('cpu'))
+    for field in NUMERIC_FIELDS:
+        value = raw.get(field)
+        if value is None:
+            process[field] = None
+        elif _is_number(value):
+            process[field] = float(value) if field == 'cpu' else int(value)
+        else:
+            process[field] = None
+            invalid.append((field, _describe(value)))
+    if raw.get('status') is not None and not isinstance(raw['status'], str):
+        process['status'] = None
+        invalid.append(('status', _describe(raw['status'])))
+    process['invalid'] = invalid
     return process
+
+
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _describe(value):
+    """A short description of an odd field value (type and the first characters)."""
+    text = json.dumps(value, default=str)
+    return '%s %s' % (type(value).__name__, text if len(text) <= 40 else text[:40] + '...')
 
 
 def _int(value):
@@ -370,6 +423,46 @@ def read_unit(path):
     return unit
 
 
+# -- one process list per audit ------------------------------------------------------------------------
+
+def _memo_key(target, executable):
+    return ('pm2.jlist', target.home, target.uid, os.path.realpath(executable))
+
+
+def prefetch(params, deadline):
+    """Run ``pm2 jlist`` once for the PM2 that ``params`` designate and remember it in ``HOST``.
+
+    Called by the audit in its own process before it forks the checks, so the pm2 and logs checks
+    share one process list. Never starts a daemon (nothing is run when none is alive) and never
+    raises: on any problem nothing is remembered and each check asks (and reports) for itself.
+    Returns the list remembered, or None.
+    """
+    try:
+        target = resolve_target(params)
+        pid = daemon_pid(target)
+        if pid is None:
+            return None
+        executable = find_executable(target, params.get('systemd_unit_dir') or DEFAULT_UNIT_DIR)
+        if executable is None:
+            return None
+        processes = jlist(target, executable, deadline)
+    except (CheckInputError, Pm2Error, OSError):
+        return None
+    HOST.remember(_memo_key(target, executable), (pid, processes))
+    return processes
+
+
+def shared_jlist(target, executable, deadline):
+    """The process list remembered by ``prefetch`` for this PM2 (same PM2_HOME, user and executable,
+    same live daemon, taken less than ``PREFETCH_MAX_AGE`` seconds ago), else a new ``pm2 jlist``."""
+    remembered = HOST.recall(_memo_key(target, executable), max_age=PREFETCH_MAX_AGE)
+    if remembered is not None:
+        pid, processes = remembered
+        if pid == daemon_pid(target):
+            return [dict(process) for process in processes]
+    return jlist(target, executable, deadline)
+
+
 # -- the check -----------------------------------------------------------------------------------------
 
 def run(params, result, deadline):
@@ -385,6 +478,14 @@ def run(params, result, deadline):
 
     processes = None
     if daemon_pid(target) is None:
+        if find_executable(target, unit_dir) is None:
+            # Not "the daemon is down, resurrect it": there is no PM2 to resurrect with. The startup
+            # and dump findings would only repeat this one.
+            result.add('not_installed', CRITICAL,
+                       'PM2 is not installed for %s: no pm2 executable was found on PATH, in the startup unit, '
+                       'under ~%s/.nvm or in %s, and no PM2 daemon runs for PM2_HOME %s.'
+                       % (target.user, target.user, ', '.join(_GLOBAL_PREFIXES), target.home), subject=target.user)
+            return
         result.add('daemon.not_running', CRITICAL,
                    'The PM2 daemon of %s (PM2_HOME %s) is not running: no PM2 app runs.' % (target.user, target.home),
                    subject=target.home)
@@ -403,9 +504,11 @@ def run(params, result, deadline):
 
 
 def _sample(target, executable, sample, result, deadline):
-    """Two ``jlist`` samples ``sample`` seconds apart: a growing restart count is a loop."""
+    """Two ``jlist`` samples ``sample`` seconds apart: a growing restart count is a loop.
+
+    The first sample is the audit's shared list when ``prefetch`` took one."""
     try:
-        first = jlist(target, executable, deadline)
+        first = shared_jlist(target, executable, deadline)
         if not sample:
             return {'now': first, 'before': None}
         time.sleep(min(sample, max(0.0, deadline.remaining() - 2.0)))
@@ -435,19 +538,35 @@ def _judge_apps(result, apps, samples):
         instances = by_name[name]
         for process in instances:
             subject = name if len(instances) == 1 else '%s[%s]' % (name, process['pm_id'])
-            _judge_process(result, subject, process, before.get(process['pm_id']), now_ms)
+            # Each app on its own: an odd entry must not stop the judging of the others.
+            if process.get('invalid'):
+                result.unknown('app.unreadable', 'PM2 reports for the app %s %s: not judged from %s.' % (
+                    subject, '; '.join('%s is %s, not a %s' % (field, text, 'string' if field == 'status' else 'number')
+                                       for field, text in process['invalid']),
+                    'these fields' if len(process['invalid']) > 1 else 'this field'),
+                    subject=subject, reason='error')
+            try:
+                _judge_process(result, subject, process, before.get(process['pm_id']), now_ms)
+            except (TypeError, ValueError, KeyError, OverflowError) as exc:
+                result.unknown('app.unreadable', 'The PM2 entry of the app %s could not be judged: %s: %s'
+                               % (subject, type(exc).__name__, exc), subject=subject, reason='error')
 
 
 def _judge_process(result, subject, process, earlier, now_ms):
+    if process['status'] is None and any(field == 'status' for field, _text in process.get('invalid') or ()):
+        return  # an unreadable status (reported as app.unreadable) is neither online nor down
     status = process['status'] or 'unknown'
-    restarts = process['restart_time'] or 0
+    # None when PM2 gave no usable count (reported as app.unreadable): not judged, never taken as 0.
+    known_restarts = process['restart_time']
+    restarts = known_restarts if known_restarts is not None else '?'
     result.metric('app_online', 1 if status == ONLINE else 0, subject=subject)
-    result.metric('app_restarts', restarts, subject=subject)
+    if known_restarts is not None:
+        result.metric('app_restarts', known_restarts, subject=subject)
     if process['unstable_restarts'] is not None:
         result.metric('app_unstable_restarts', process['unstable_restarts'], subject=subject)
     grown = None
-    if earlier is not None and earlier['restart_time'] is not None:
-        grown = restarts - earlier['restart_time']
+    if earlier is not None and earlier['restart_time'] is not None and known_restarts is not None:
+        grown = known_restarts - earlier['restart_time']
         result.metric('app_restarts_during_sample', grown, subject=subject)
 
     if status in STATUS_FINDINGS:
@@ -473,7 +592,7 @@ def _judge_process(result, subject, process, earlier, now_ms):
         result.add('app.restart_loop', CRITICAL, 'The app %s is online but PM2 counts %s unstable restarts (%s in '
                    'total): a restart loop.' % (subject, process['unstable_restarts'], restarts),
                    value=process['unstable_restarts'], subject=subject)
-    elif restarts and uptime is not None:
+    elif known_restarts and uptime is not None:
         result.judge('app.recently_restarted', 'app_uptime_seconds', uptime,
                      'The app {subject} has been up only {value}s after {restarts} restart(s) (limit {limit}s).',
                      subject=subject, restarts=restarts)

@@ -21,6 +21,12 @@ from pm2_support import (BACKEND_JS, PM2, SLOW_CRASH_JS, WORKER_JS, busy_worker,
 
 MODULE = 'tank.monitoring.log_check'
 
+# A worker whose scheduler never writes: only "Processing job" lines.
+JOBS_ONLY_JS = r'''
+let n = 0;
+setInterval(() => console.log('Processing job ' + n++), 250);
+'''
+
 
 @pytest.fixture
 def logs(tmp_path):
@@ -127,10 +133,47 @@ def test_scheduler_silent(logs, run_module, silent_minutes, status):
 
 
 def test_no_scheduler_line_at_all_is_critical(logs, run_module):
-    worker = write_log(logs / 'worker-out.log', [(ago, 'Processing job') for ago in range(300, 0, -10)])
+    worker = write_log(logs / 'worker-out.log', [(ago, 'Processing job') for ago in range(150 * 60, 0, -30)])
     result, _run = run_module(MODULE, files_args(logs, worker=[worker]))
     assert ids(result) == ['logs.scheduler.silent']
-    assert finding(result, 'logs.scheduler.silent')['status'] == 'critical'
+    silent = finding(result, 'logs.scheduler.silent')
+    assert silent['status'] == 'critical'
+    assert 'at least 120 minutes' in silent['message']
+    assert 'scheduler_log_covers_minutes' not in result['metrics']
+
+
+def test_log_covering_minutes_cannot_prove_hours_of_silence(logs, run_module):
+    """A log truncated or rotated minutes ago, without a Scheduler line: no claim beyond what it covers."""
+    worker = write_log(logs / 'worker-out.log', [(ago, 'Processing job') for ago in range(300, 0, -10)])
+    result, _run = run_module(MODULE, files_args(logs, worker=[worker]))
+    assert result['findings'] == []
+    assert 4.5 <= result['metrics']['scheduler_log_covers_minutes'] <= 6
+    assert result['metrics']['scheduler_last_line_minutes_ago'] is None
+
+
+def test_log_covering_45_minutes_proves_only_45_minutes_of_silence(logs, run_module):
+    worker = write_log(logs / 'worker-out.log', [(ago, 'Processing job') for ago in range(45 * 60, 0, -30)])
+    result, _run = run_module(MODULE, files_args(logs, worker=[worker]))
+    assert ids(result) == ['logs.scheduler.silent']
+    silent = finding(result, 'logs.scheduler.silent')
+    assert silent['status'] == 'warning'
+    assert 44 <= silent['value'] <= 47
+    assert 'cover only the last' in silent['message'] and '120 minutes' not in silent['message']
+
+
+def test_real_pm2_log_flushed_seconds_ago_is_not_called_silent_for_hours(pm2, run_module):
+    """pm2 flush empties the worker's log: a few lines cannot prove 120 minutes without a Scheduler line."""
+    pm2.start('backend', BACKEND_JS)
+    pm2.start('worker', JOBS_ONLY_JS)
+    out = os.path.join(pm2.home, 'logs', 'worker-out.log')
+    pm2.wait_for(lambda: os.path.exists(out) and open(out).read().count('Processing job') >= 4, what='jobs logged')
+    pm2.pm2('flush', 'worker')
+    pm2.wait_for(lambda: open(out).read().count('Processing job') >= 2, what='jobs logged after the flush')
+    result, _run = run_module(MODULE, {'pm2_home': pm2.home, 'pm2_executable': PM2})
+    assert 'logs.scheduler.silent' not in ids(result), result['findings']
+    assert result['status'] == 'ok', result['findings']
+    assert result['metrics']['scheduler_log_covers_minutes'] < 2
+    assert result['metrics']['worker_jobs_in_window'] >= 2
 
 
 # -- errors --------------------------------------------------------------------------------------------
@@ -139,6 +182,10 @@ def test_no_scheduler_line_at_all_is_critical(logs, run_module):
     ('Error: ORA-28009: connection as SYS should be as SYSDBA', 'logs.errors.ora28009', 'privileges'),
     ('DatabaseError: Connection Timeout after 60000ms', 'logs.errors.oracle_timeout', 'firewall'),
     ('Error: ORA-12514: TNS:listener does not currently know of service', 'logs.errors.ora12514', 'listener'),
+    # One table with oracle_check: ORA-12535 / ORA-12170 are timeouts (firewall), ORA-12505 a wrong SID.
+    ('Error: ORA-12535: TNS:operation timed out', 'logs.errors.oracle_timeout', 'verify the firewall'),
+    ('Error: ORA-12170: TNS:Connect timeout occurred', 'logs.errors.oracle_timeout', 'verify the firewall'),
+    ('Error: ORA-12505: TNS:listener does not currently know of SID', 'logs.errors.ora12514', 'SID'),
     ('Error: ORA-01017: invalid username/password; logon denied', 'logs.errors.oracle', 'Connect Test'),
     ('MessageRejected: Email address is not verified (SES)', 'logs.errors.ses', 'SES credentials'),
     ("Error: EACCES: permission denied, open '/mnt/nas/attach/a.pdf'", 'logs.errors.file', 'NAS path'),

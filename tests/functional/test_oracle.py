@@ -93,6 +93,26 @@ def test_other_listener_refusal(run_module):
     assert only_finding(result, 'oracle.listener.refused')['value'] == 'ORA-12520'
 
 
+@pytest.mark.parametrize('code', [12535, 12170])
+def test_listener_timeouts_are_timeouts_like_in_the_logs(run_module, code):
+    # Stand-in for an Oracle listener answering REFUSE with a timeout code: guide §6, verify the firewall.
+    from ansible_collections.tank.monitoring.plugins.module_utils import _logs
+
+    with loopback_server(listener_refusing(code)) as server:
+        result, _run = run_module(MODULE, args(server.port))
+    finding = only_finding(result, 'oracle.connect.timeout')
+    assert finding['value'] == 'ORA-%d' % code
+    assert 'ORA-%d' % code in finding['message']
+    assert 'verify the firewall' in finding['remedy']
+    assert finding['remedy'] == _logs.CATALOGUE['errors.oracle_timeout'].remedy
+
+
+def test_no_warning_about_no_log_for_password_expiry(run_module):
+    result, run = run_module(MODULE, args(closed_port(), password_expiry=True))
+    assert result['status'] == 'critical'
+    assert 'no_log' not in run.stdout + run.stderr
+
+
 def test_listener_mode_needs_no_credentials_and_names_the_failure(run_module):
     with loopback_server(listener_refusing(12514)) as server:
         result, _run = run_module(MODULE, {'dsn': '127.0.0.1:%d/TANKPDB' % server.port, 'mode': 'listener'})

@@ -318,3 +318,128 @@ def test_backend_only_host_is_not_asked_for_a_worker(pm2, tmp_path):
     assert checks['pm2']['status'] == 'ok', checks['pm2']['findings']
     assert checks['logs']['status'] == 'ok', checks['logs']['findings']
     assert 'worker_jobs_in_window' not in checks['logs']['metrics']
+
+
+# -- issue 11: not installed, odd fields, read-only PM2_HOME, one jlist per audit ----------------------
+
+def pm2_home_snapshot(home):
+    """Every entry of PM2_HOME with its type, size, mtime (ns) and content: what an audit must not change."""
+    entries = {}
+    for root, dirs, files in os.walk(home):
+        for name in dirs + files:
+            path = os.path.join(root, name)
+            info = os.lstat(path)
+            content = None
+            if os.path.isfile(path) and not os.path.islink(path):
+                with open(path, 'rb') as handle:
+                    content = handle.read()
+            entries[os.path.relpath(path, home)] = (info.st_mode, info.st_size, info.st_mtime_ns, content)
+    return entries
+
+
+def quiet_apps(sandbox):
+    """Backend and worker that write no log line, so only PM2 itself could change PM2_HOME."""
+    sandbox.start('backend', BACKEND_JS)
+    sandbox.start('worker', BACKEND_JS)
+    sandbox.wait_for(lambda: sandbox.status('backend') == 'online' and sandbox.status('worker') == 'online',
+                     what='backend and worker online')
+    sandbox.pm2('save')
+    sandbox.write_unit()
+
+
+def test_pm2_check_leaves_pm2_home_byte_and_time_identical(pm2, run_module):
+    quiet_apps(pm2)
+    assert os.path.exists(os.path.join(pm2.home, 'touch'))
+    before = pm2_home_snapshot(pm2.home)
+    result, _run = run_module(MODULE, module_args(pm2, restart_sample_seconds=1.0))
+    assert result['status'] == 'ok', result['findings']
+    assert result['metrics']['apps_online'] == 2
+    after = pm2_home_snapshot(pm2.home)
+    assert sorted(after) == sorted(before)
+    changed = [name for name in before if before[name] != after[name]]
+    assert changed == []
+
+
+def test_pm2_check_does_not_create_touch_either(pm2, run_module):
+    """Without PM2_HOME/touch the CLI would print its banner, check its version online and write the file."""
+    quiet_apps(pm2)
+    os.unlink(os.path.join(pm2.home, 'touch'))
+    before = pm2_home_snapshot(pm2.home)
+    result, _run = run_module(MODULE, module_args(pm2, restart_sample_seconds=0))
+    assert result['status'] == 'ok', result['findings']
+    assert pm2_home_snapshot(pm2.home) == before
+
+
+def test_host_without_pm2_is_not_installed_not_a_stopped_daemon(pm2, run_module, tmp_path):
+    units = tmp_path / 'no-units'
+    units.mkdir()
+    path_without_pm2 = os.pathsep.join([os.path.dirname(sys.executable), '/usr/sbin', '/usr/bin', '/sbin', '/bin'])
+    result, _run = run_module(MODULE, {'pm2_home': pm2.home, 'systemd_unit_dir': str(units)},
+                              env={'PATH': path_without_pm2})
+    assert result['status'] == 'critical'
+    assert ids(result) == ['pm2.not_installed']
+    found = finding(result, 'pm2.not_installed')
+    assert 'not installed' in found['message'] and 'not running' not in found['message']
+    assert 'npm install -g pm2' in found['remedy'] and 'resurrect' not in found['remedy']
+    assert pm2.daemon_processes() == []
+
+
+def test_installed_pm2_with_its_daemon_down_is_still_not_running(pm2, run_module):
+    result, _run = run_module(MODULE, module_args(pm2, check_startup=False))
+    assert ids(result) == ['pm2.daemon.not_running']
+    assert 'pm2 resurrect' in finding(result, 'pm2.daemon.not_running')['remedy']
+
+
+ODD_PM2_JS = r'''#!/usr/bin/env node
+// The real pm2, with one app's restart_time made non-numeric in "pm2 jlist" (a fault PM2 cannot be made to
+// produce on its own: its daemon resets the field to 0 for every new process).
+const out = require('child_process').execFileSync(%s, process.argv.slice(2), {encoding: 'utf8'});
+if (process.argv[2] !== 'jlist') { process.stdout.write(out); process.exit(0); }
+const list = JSON.parse(out.slice(out.indexOf('[')));
+for (const p of list) if (p.name === 'backend') p.pm2_env.restart_time = 'abc';
+process.stdout.write(JSON.stringify(list));
+'''
+
+
+def test_one_app_with_a_non_numeric_restart_count_does_not_stop_the_others(pm2, run_module, tmp_path):
+    healthy(pm2)
+    pm2.pm2('stop', 'worker')
+    odd = tmp_path / 'odd-bin' / 'pm2'
+    odd.parent.mkdir()
+    odd.write_text(ODD_PM2_JS % json.dumps(pm2_support.PM2))
+    odd.chmod(0o755)
+    result, _run = run_module(MODULE, module_args(pm2, pm2_executable=str(odd)))
+    assert result['status'] == 'critical'
+    assert ids(result) == ['pm2.app.stopped', 'pm2.app.unreadable']
+    unreadable = finding(result, 'pm2.app.unreadable', 'backend')
+    assert unreadable['status'] == 'unknown'
+    assert 'restart_time' in unreadable['message'] and '"abc"' in unreadable['message']
+    assert finding(result, 'pm2.app.stopped', 'worker')['status'] == 'critical'
+    # The odd app's other fields are still judged; its restart count is not invented.
+    assert result['metrics']['app_online'] == {'backend': 1, 'worker': 0}
+    assert 'backend' not in result['metrics'].get('app_restarts', {})
+
+
+def test_prefetch_shares_one_real_jlist_with_the_log_sources(pm2, monkeypatch):
+    """What the audit does before forking the pm2 and logs checks: one pm2 jlist, reused by both."""
+    from ansible_collections.tank.monitoring.plugins.module_utils import _context, _logs
+    from ansible_collections.tank.monitoring.plugins.module_utils._check import Deadline
+
+    quiet_apps(pm2)
+    monkeypatch.setattr(_pm2, 'HOST', _context.HostContext())
+    before = pm2_home_snapshot(pm2.home)
+    params = module_args(pm2)
+    processes = _pm2.prefetch(params, Deadline(30))
+    assert sorted(p['name'] for p in processes) == ['backend', 'worker']
+    assert 'pm2_env' not in json.dumps(processes)
+
+    def no_second_jlist(*_args):
+        raise AssertionError('pm2 jlist ran again')
+
+    monkeypatch.setattr(_pm2, 'jlist', no_second_jlist)
+    target = _pm2.resolve_target(params)
+    first = _pm2.shared_jlist(target, pm2_support.PM2, Deadline(30))
+    assert [p['name'] for p in first] == [p['name'] for p in processes]
+    sources = _logs.log_sources(params, ['worker'], {}, Deadline(30))
+    assert ('out', os.path.join(pm2.home, 'logs', 'worker-out.log')) in sources['worker']
+    assert pm2_home_snapshot(pm2.home) == before

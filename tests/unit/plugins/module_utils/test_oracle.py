@@ -268,3 +268,39 @@ def test_query_timeout_and_query_failure(monkeypatch):
     assert ids(result) == [('oracle.query.timeout', 'critical')]
     result = run_oracle(monkeypatch, query_error=server_error(1034, 'ORACLE not available'))
     assert ids(result) == [('oracle.query.failed', 'critical')]
+
+
+# -- issue 11: one Oracle error table for oracle_check and log_check ----------------------------
+
+@pytest.mark.parametrize('ora', ['ORA-12535', 'ORA-12170'])
+def test_timeouts_are_timeouts_not_listener_refusals(ora):
+    """Guide §6: timeout -> network blocked -> verify the firewall, however the driver wraps it."""
+    number = int(ora[4:])
+    listener = wrapped(driver_error(oracle_errors.ERR_LISTENER_REFUSED_CONNECTION, error_code=number))
+    from_server = server_error(number, 'TNS:operation timed out')
+    for exc in (listener, from_server):
+        failure = conn.classify(exc)
+        assert (failure.kind, failure.code) == (conn.TIMEOUT, ora)
+        assert _oracle.failure_finding(failure) == ('connect.timeout', 'critical')
+    assert 'verify the firewall' in _oracle.CATALOGUE['connect.timeout'].remedy
+
+
+def test_log_check_and_oracle_check_classify_every_code_alike():
+    from ansible_collections.tank.monitoring.plugins.module_utils import _logs
+    from ansible_collections.tank.monitoring.plugins.module_utils import _oracle_errors as table
+
+    patterns = _logs.compile_patterns({})
+    oracle_ids = dict((kind, finding_id) for kind, (finding_id, _s) in _oracle._KIND_FINDINGS.items())
+    for code, kind in sorted(dict(table.ORA_CODES, **table.DRIVER_CODES).items()):
+        scan = _logs.Scan('backend')
+        _logs._take(scan, 'err', 100.0, 'Error: %s: something' % code, 0.0, patterns, False)
+        expected = [name for name, classes in table.LOG_CLASSES.items() if kind in classes] or ['oracle']
+        assert list(scan.errors) == expected, code
+        # ... and both checks give the same remedy for it.
+        if expected[0] != 'oracle':
+            assert _logs.CATALOGUE['errors.%s' % expected[0]].remedy == _oracle.CATALOGUE[oracle_ids[kind]].remedy
+
+
+def test_switches_named_like_secrets_say_they_are_not():
+    assert _oracle.ARGUMENT_SPEC['password_expiry']['no_log'] is False
+    assert _oracle.ARGUMENT_SPEC['password']['no_log'] is True

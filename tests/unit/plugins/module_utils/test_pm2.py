@@ -99,8 +99,106 @@ def test_bad_sample_is_an_input_error(sample, tmp_path):
         run_check(_pm2.SPEC, dict(params, timeout=30))
 
 
+def fake_pm2(tmp_path):
+    path = tmp_path / 'bin' / 'pm2'
+    path.parent.mkdir()
+    path.write_text('#!/bin/sh\nexit 0\n')
+    path.chmod(0o755)
+    return str(path)
+
+
 def test_no_daemon_gives_one_critical_finding(tmp_path):
-    params = {'apps': ['backend'], 'pm2_home': str(tmp_path), 'restart_sample_seconds': 0, 'check_startup': False}
+    params = {'apps': ['backend'], 'pm2_home': str(tmp_path), 'restart_sample_seconds': 0, 'check_startup': False,
+              'pm2_executable': fake_pm2(tmp_path)}
     data = run_check(_pm2.SPEC, dict(params, timeout=10))
     assert [f['id'] for f in data['findings']] == ['pm2.daemon.not_running']
     assert data['status'] == 'critical'
+
+
+def test_no_pm2_anywhere_is_not_installed_not_a_stopped_daemon(tmp_path, monkeypatch):
+    monkeypatch.setenv('PATH', str(tmp_path / 'empty'))
+    monkeypatch.setattr(_pm2, '_GLOBAL_PREFIXES', (str(tmp_path / 'nope' / 'pm2'),))
+    params = {'apps': ['backend'], 'pm2_home': str(tmp_path / 'home'), 'restart_sample_seconds': 0,
+              'check_startup': True, 'systemd_unit_dir': str(tmp_path)}
+    data = run_check(_pm2.SPEC, dict(params, timeout=10))
+    assert [f['id'] for f in data['findings']] == ['pm2.not_installed']
+    assert 'npm install -g pm2' in data['findings'][0]['remedy']
+    assert 'resurrect' not in data['findings'][0]['remedy']
+
+
+def test_odd_field_is_named_and_does_not_stop_the_other_apps():
+    odd = _pm2.reduce_process(jlist_entry('backend', restart_time='abc'))
+    assert odd['restart_time'] is None and odd['invalid'] == [('restart_time', 'str "abc"')]
+    stopped = _pm2.reduce_process(jlist_entry('worker', status='stopped'))
+    from ansible_collections.tank.monitoring.plugins.module_utils._contract import CheckResult
+    from ansible_collections.tank.monitoring.plugins.module_utils._thresholds import resolve
+    result = CheckResult('pm2', _pm2.CATALOGUE, resolve('pm2'))
+    _pm2._judge_apps(result, ['backend', 'worker'], {'now': [odd, stopped], 'before': [odd, stopped]})
+    found = dict((f['subject'], (f['id'], f['status'])) for f in result.findings)
+    assert found == {'backend': ('pm2.app.unreadable', 'unknown'), 'worker': ('pm2.app.stopped', 'critical')}
+    assert 'restart_time' in result.findings[0]['message']
+    assert 'backend' not in result.metrics.get('app_restarts', {})
+
+
+def test_status_of_another_type_is_not_judged_as_down():
+    odd = _pm2.reduce_process(jlist_entry('backend', status=7))
+    assert odd['invalid'] == [('status', 'int 7')]
+
+
+def test_prefetched_list_is_used_once_the_daemon_matches(tmp_path, monkeypatch):
+    """The audit's prefetch runs pm2 jlist once; the checks' first sample and log sources reuse it."""
+    from ansible_collections.tank.monitoring.plugins.module_utils import _context, _logs
+    from ansible_collections.tank.monitoring.plugins.module_utils._check import Deadline
+
+    monkeypatch.setattr(_context, 'HOST', _context.HostContext())
+    monkeypatch.setattr(_pm2, 'HOST', _context.HOST)
+    calls = []
+
+    def fake_jlist(target, executable, deadline):
+        calls.append(executable)
+        return [_pm2.reduce_process(jlist_entry('worker'))]
+
+    monkeypatch.setattr(_pm2, 'jlist', fake_jlist)
+    monkeypatch.setattr(_pm2, 'daemon_pid', lambda target: 4242)
+    executable = fake_pm2(tmp_path)
+    params = {'apps': ['worker'], 'pm2_home': str(tmp_path / 'home'), 'pm2_executable': executable}
+    deadline = Deadline(10)
+    assert [p['name'] for p in _pm2.prefetch(params, deadline)] == ['worker']
+    assert len(calls) == 1
+    target = _pm2.resolve_target(params)
+    assert _pm2.shared_jlist(target, executable, deadline)[0]['name'] == 'worker'
+    sources = _logs.log_sources(params, ['worker'], {}, deadline)
+    assert sources['worker'] == [('out', '/l/worker-out.log'), ('err', '/l/worker-error.log')]
+    assert len(calls) == 1  # both readers used the remembered list
+    # Another PM2_HOME, or a daemon restarted since (another pid): pm2 jlist is asked again.
+    other = _pm2.resolve_target(dict(params, pm2_home=str(tmp_path / 'other')))
+    _pm2.shared_jlist(other, executable, deadline)
+    assert len(calls) == 2
+    monkeypatch.setattr(_pm2, 'daemon_pid', lambda target: 5151)
+    _pm2.shared_jlist(target, executable, deadline)
+    assert len(calls) == 3
+
+
+def test_prefetch_without_a_daemon_remembers_nothing_and_never_runs_pm2(tmp_path, monkeypatch):
+    from ansible_collections.tank.monitoring.plugins.module_utils import _context
+    from ansible_collections.tank.monitoring.plugins.module_utils._check import Deadline
+
+    monkeypatch.setattr(_pm2, 'HOST', _context.HostContext())
+    monkeypatch.setattr(_pm2, 'jlist', lambda *a: pytest.fail('pm2 must not run without a daemon'))
+    params = {'pm2_home': str(tmp_path), 'pm2_executable': fake_pm2(tmp_path)}
+    assert _pm2.prefetch(params, Deadline(5)) is None
+    assert _pm2.prefetch({'pm2_user': 'no-such-user-xyz'}, Deadline(5)) is None
+
+
+def test_host_context_forgets_stale_entries(monkeypatch):
+    from ansible_collections.tank.monitoring.plugins.module_utils import _context
+
+    memo = _context.HostContext()
+    memo.remember(('k',), [1])
+    assert memo.recall(('k',)) == [1]
+    assert memo.recall(('k',), max_age=60) == [1]
+    now = _context.time.monotonic()
+    monkeypatch.setattr(_context.time, 'monotonic', lambda: now + 120)
+    assert memo.recall(('k',), max_age=60) is None
+    memo.forget()
+    assert memo.recall(('k',)) is None
