@@ -24,6 +24,7 @@ import time
 
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, WARNING, FindingSpec, format_number
 from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, MissingLibrary, scrub
+from ansible_collections.tank.monitoring.plugins.module_utils._secrets import url_password
 
 try:
     import boto3
@@ -148,6 +149,14 @@ ARGUMENT_SPEC = dict(
 )
 SECRET_OPTIONS = ('access_key', 'secret_key', 'session_token')
 DEFAULT_TIMEOUT = 30.0
+
+
+def secret_values(params):
+    """The values to mask everywhere: the key options and a password written into an endpoint URL."""
+    values = [params.get(name) for name in SECRET_OPTIONS]
+    values.extend(url_password(params.get(name)) for name in ('endpoint_url', 'cloudwatch_endpoint_url'))
+    return [value for value in values if value]
+
 
 # Error codes, as botocore reports them.
 INVALID_KEY_CODES = frozenset(('InvalidClientTokenId', 'SignatureDoesNotMatch', 'UnrecognizedClientException',

@@ -36,9 +36,9 @@ options:
   url:
     description:
       - The health URL, C(http://) or C(https://).
-      - Credentials written in the URL (C(user:password@host)) are used when O(url_username) is not set and
-        are removed from messages, but the URL itself is a plain option, so prefer O(url_password) or O(token),
-        which are never logged.
+      - Credentials written in the URL (C(user:password@host)) are used when O(url_username) is not set; the
+        password is masked everywhere (C(user:********@host)), the rest of the URL is shown. Prefer
+        O(url_password) or O(token), which are never logged.
     type: str
     default: http://127.0.0.1:3000/api/health
   expected_status:
@@ -49,7 +49,11 @@ options:
     default: [200]
   headers:
     description:
-      - Extra request headers. Their values are treated as secrets (never logged).
+      - Extra request headers.
+      - The values of sensitive headers are secrets, masked everywhere in the output: C(Authorization),
+        C(Proxy-Authorization), C(Cookie), C(Set-Cookie) and any header whose name contains C(token), C(key),
+        C(secret), C(password), C(passwd), C(auth), C(session) or C(credential). Other header values
+        (C(X-Api-Version)) are not secrets and are shown.
     type: dict
     default: {}
   token:
@@ -72,14 +76,17 @@ options:
   ca_path:
     description:
       - PEM file of the CA(s) that sign the server certificate, when it is not in the system trust store.
+      - A file that does not exist or cannot be read is an error naming this option.
     type: path
   client_cert:
     description:
       - PEM client certificate for servers that require one (mutual TLS). May also hold the key.
+      - A file that does not exist or cannot be read is an error naming this option.
     type: path
   client_key:
     description:
       - PEM private key of O(client_cert) when it is a separate file.
+      - A file that does not exist or cannot be read is an error naming this option.
     type: path
   use_proxy:
     description:
@@ -146,11 +153,15 @@ metrics:
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _health
 from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckModule
+from ansible_collections.tank.monitoring.plugins.module_utils._secrets import no_log_values
 
 
 def main():
-    CheckModule(_health.CHECK, _health.run, _health.CATALOGUE, _health.ARGUMENT_SPEC,
-                default_timeout=_health.DEFAULT_TIMEOUT, secret_options=_health.SECRET_OPTIONS).run()
+    checker = CheckModule(_health.CHECK, _health.run, _health.CATALOGUE, _health.ARGUMENT_SPEC,
+                          default_timeout=_health.DEFAULT_TIMEOUT, secret_options=_health.SECRET_OPTIONS)
+    # Passwords inside URLs/DSNs and sensitive header values: masked by Ansible too (invocation included).
+    checker.module.no_log_values.update(no_log_values(_health.secret_values(checker.module.params)))
+    checker.run()
 
 
 if __name__ == '__main__':

@@ -40,6 +40,8 @@ options:
     description:
       - V(oracle) reads the Logs DB in Oracle with the connection options (O(dsn) or O(host), O(user), O(password), ...).
       - C(sqlite:///relative/path) or C(sqlite:////absolute/path) reads a SQLite file, opened read-only.
+      - Any other value is refused; a password written in it (C(oracle://user:password@host/svc)) is masked
+        in the error and everywhere in the output.
     type: str
     required: true
   window_minutes:
@@ -302,11 +304,15 @@ metrics:
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _logsdb
 from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckModule
+from ansible_collections.tank.monitoring.plugins.module_utils._secrets import no_log_values
 
 
 def main():
-    CheckModule(_logsdb.CHECK, _logsdb.run, _logsdb.CATALOGUE, _logsdb.ARGUMENT_SPEC,
-                default_timeout=_logsdb.DEFAULT_TIMEOUT, secret_options=_logsdb.SECRET_OPTIONS).run()
+    checker = CheckModule(_logsdb.CHECK, _logsdb.run, _logsdb.CATALOGUE, _logsdb.ARGUMENT_SPEC,
+                          default_timeout=_logsdb.DEFAULT_TIMEOUT, secret_options=_logsdb.SECRET_OPTIONS)
+    # Passwords inside URLs/DSNs and sensitive header values: masked by Ansible too (invocation included).
+    checker.module.no_log_values.update(no_log_values(_logsdb.secret_values(checker.module.params)))
+    checker.run()
 
 
 if __name__ == '__main__':

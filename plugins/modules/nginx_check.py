@@ -82,6 +82,7 @@ options:
     description:
       - Directories of the React build. Default is every C(root) directive of the configuration
         without variables.
+      - A given path that does not exist or is not a directory is an error naming this option.
     type: list
     elements: path
     default: []
@@ -113,6 +114,7 @@ options:
   ca_path:
     description:
       - PEM file of the CA(s) that sign the server certificate.
+      - A file that does not exist or cannot be read is an error naming this option.
     type: path
   use_proxy:
     description:
@@ -166,11 +168,15 @@ metrics:
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _nginx
 from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckModule
+from ansible_collections.tank.monitoring.plugins.module_utils._secrets import no_log_values
 
 
 def main():
-    CheckModule(_nginx.CHECK, _nginx.run, _nginx.CATALOGUE, _nginx.ARGUMENT_SPEC,
-                default_timeout=_nginx.DEFAULT_TIMEOUT).run()
+    checker = CheckModule(_nginx.CHECK, _nginx.run, _nginx.CATALOGUE, _nginx.ARGUMENT_SPEC,
+                          default_timeout=_nginx.DEFAULT_TIMEOUT)
+    # Passwords inside URLs/DSNs and sensitive header values: masked by Ansible too (invocation included).
+    checker.module.no_log_values.update(no_log_values(_nginx.secret_values(checker.module.params)))
+    checker.run()
 
 
 if __name__ == '__main__':

@@ -120,11 +120,15 @@ metrics:
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _oracle
 from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckModule
+from ansible_collections.tank.monitoring.plugins.module_utils._secrets import no_log_values
 
 
 def main():
-    CheckModule(_oracle.CHECK, _oracle.run, _oracle.CATALOGUE, _oracle.ARGUMENT_SPEC,
-                default_timeout=_oracle.DEFAULT_TIMEOUT, secret_options=_oracle.SECRET_OPTIONS).run()
+    checker = CheckModule(_oracle.CHECK, _oracle.run, _oracle.CATALOGUE, _oracle.ARGUMENT_SPEC,
+                          default_timeout=_oracle.DEFAULT_TIMEOUT, secret_options=_oracle.SECRET_OPTIONS)
+    # Passwords inside URLs/DSNs and sensitive header values: masked by Ansible too (invocation included).
+    checker.module.no_log_values.update(no_log_values(_oracle.secret_values(checker.module.params)))
+    checker.run()
 
 
 if __name__ == '__main__':

@@ -62,11 +62,13 @@ options:
     aliases: [aws_region]
   endpoint_url:
     description: Endpoint URL for SES (a VPC endpoint, or an emulator in tests); also used for CloudWatch
-      unless O(cloudwatch_endpoint_url) is set.
+      unless O(cloudwatch_endpoint_url) is set. A password in the URL (C(user:password@host)) is masked
+      everywhere in the output.
     type: str
     aliases: [aws_endpoint_url]
   cloudwatch_endpoint_url:
-    description: Endpoint URL for CloudWatch, when it differs from O(endpoint_url).
+    description: Endpoint URL for CloudWatch, when it differs from O(endpoint_url). A password in the URL is
+      masked everywhere in the output.
     type: str
   env_file:
     description:
@@ -166,11 +168,15 @@ metrics:
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _ses
 from ansible_collections.tank.monitoring.plugins.module_utils._runner import CheckModule
+from ansible_collections.tank.monitoring.plugins.module_utils._secrets import no_log_values
 
 
 def main():
-    CheckModule(_ses.CHECK, _ses.run, _ses.CATALOGUE, _ses.ARGUMENT_SPEC, default_timeout=_ses.DEFAULT_TIMEOUT,
-                secret_options=_ses.SECRET_OPTIONS).run()
+    checker = CheckModule(_ses.CHECK, _ses.run, _ses.CATALOGUE, _ses.ARGUMENT_SPEC,
+                          default_timeout=_ses.DEFAULT_TIMEOUT, secret_options=_ses.SECRET_OPTIONS)
+    # Passwords inside URLs/DSNs and sensitive header values: masked by Ansible too (invocation included).
+    checker.module.no_log_values.update(no_log_values(_ses.secret_values(checker.module.params)))
+    checker.run()
 
 
 if __name__ == '__main__':
