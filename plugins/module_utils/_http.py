@@ -79,11 +79,11 @@ def check_files(params, names):
         if not path:
             continue
         if not os.path.exists(path):
-            raise CheckInputError('%s: %s does not exist' % (name, path))
+            raise CheckInputError('%s %s does not exist' % (name, path))
         if not os.path.isfile(path):
-            raise CheckInputError('%s: %s is not a file' % (name, path))
+            raise CheckInputError('%s %s is not a file' % (name, path))
         if not os.access(path, os.R_OK):
-            raise CheckInputError('%s: %s is not readable' % (name, path))
+            raise CheckInputError('%s %s is not readable' % (name, path))
 
 
 def fetch(url, deadline, headers=None, validate_certs=True, ca_path=None, client_cert=None, client_key=None,

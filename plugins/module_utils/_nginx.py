@@ -183,9 +183,9 @@ def validate(params):
             raise CheckInputError('%s must be 0 or more' % option)
     for root in params.get('web_root') or []:
         if not os.path.exists(root):
-            raise CheckInputError('web_root: %s does not exist' % root)
+            raise CheckInputError('web_root %s does not exist' % root)
         if not os.path.isdir(root):
-            raise CheckInputError('web_root: %s is not a directory' % root)
+            raise CheckInputError('web_root %s is not a directory' % root)
     _http.check_files(params, ('ca_path',))
 
 

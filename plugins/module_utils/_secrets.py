@@ -16,7 +16,7 @@
    * ``key=value``, ``key: value`` and JSON/quoted keys (``{"password":"x"}``, ``\\"token\\":\\"x\\"``)
      whose name ends in a sensitive word (``password``, ``passwd``, ``pwd``, ``pass``, ``passphrase``,
      ``secret``, ``token``, ``key`` as in ``api_key``/``access_key``/``secret_key``/``x-api-key``,
-     ``authorization``, ``auth``, ``cookie``, ``credential(s)``); ``password_expiry_days`` or
+     ``authorization``, ``auth``, ``cookie``); ``password_expiry_days`` or
      ``aws_access_key_id`` are not sensitive names (the sensitive word is not the last part);
      an ``Authorization: Bearer x`` value keeps its scheme word;
    * ``Bearer <token>`` and ``Basic <base64>`` anywhere (the scheme word is kept);
@@ -45,7 +45,7 @@ MIN_SECRET_LENGTH = 3
 # Last parts of a key name that make its value a secret ("db_password", "x-api-key", "secretAccessKey").
 _SENSITIVE_PARTS = frozenset((
     'password', 'passwd', 'pwd', 'pass', 'passphrase', 'secret', 'token', 'key', 'apikey', 'accesskey',
-    'secretkey', 'privatekey', 'authorization', 'auth', 'cookie', 'credential', 'credentials', 'passcode',
+    'secretkey', 'privatekey', 'authorization', 'auth', 'cookie', 'passcode',
 ))
 _SENSITIVE_SUFFIXES = ('password', 'passwd', 'secret', 'token', 'apikey', 'accesskey', 'secretkey', 'privatekey')
 # Header names that are secrets by themselves; any header containing one of _HEADER_WORDS also is.

@@ -302,10 +302,10 @@ def test_health_missing_tls_file_names_the_option(tmp_path, option):
         cert.write_text('x')
         params['client_cert'] = str(cert)
     params[option] = str(tmp_path / 'missing.pem')
-    with pytest.raises(CheckInputError, match=r'^%s: .*missing\.pem does not exist' % option):
+    with pytest.raises(CheckInputError, match=r'^%s .*missing\.pem does not exist' % option):
         _logic('health').validate(params)
     params[option] = str(tmp_path)
-    with pytest.raises(CheckInputError, match=r'^%s: .* is not a file' % option):
+    with pytest.raises(CheckInputError, match=r'^%s .* is not a file' % option):
         _logic('health').validate(params)
 
 
@@ -320,13 +320,13 @@ def test_nginx_web_root_must_be_an_existing_directory(tmp_path):
     from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError
     nginx = _logic('nginx')
     nginx.validate(_nginx_params(web_root=[str(tmp_path)]))
-    with pytest.raises(CheckInputError, match=r'^web_root: .*/absent does not exist'):
+    with pytest.raises(CheckInputError, match=r'^web_root .*/absent does not exist'):
         nginx.validate(_nginx_params(web_root=[str(tmp_path), str(tmp_path / 'absent')]))
     index = tmp_path / 'index.html'
     index.write_text('<html></html>')
-    with pytest.raises(CheckInputError, match=r'^web_root: .*index\.html is not a directory'):
+    with pytest.raises(CheckInputError, match=r'^web_root .*index\.html is not a directory'):
         nginx.validate(_nginx_params(web_root=[str(index)]))
-    with pytest.raises(CheckInputError, match=r'^ca_path: .* does not exist'):
+    with pytest.raises(CheckInputError, match=r'^ca_path .* does not exist'):
         nginx.validate(_nginx_params(ca_path=str(tmp_path / 'ca.pem')))
 
 
@@ -379,3 +379,17 @@ def test_log_sample_text_uses_the_scrubber():
                                         'Bearer eyJTOKEN99 end', limit=500)
     assert 'hunter2json' not in sample and 'orapw99' not in sample and 'eyJTOKEN99' not in sample
     assert sample.startswith('2026-01-05 10:00:00 ERROR {"password":"********"} mon/********@db Bearer ********')
+
+
+def test_input_error_messages_naming_file_options_survive_the_scrubber(tmp_path):
+    from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError
+    params = {'url': 'https://127.0.0.1:1/', 'expected_status': [200], 'ca_path': None, 'client_cert': str(tmp_path),
+              'client_key': str(tmp_path / 'key.pem')}
+    with pytest.raises(CheckInputError) as info:
+        _logic('health').validate(params)
+    assert scrub(str(info.value)) == str(info.value)
+    from ansible_collections.tank.monitoring.plugins.module_utils import _oracle_connection as conn
+    with pytest.raises(CheckInputError) as info:
+        conn.connection_settings({'dsn': 'mon/pw123@db', 'user': 'mon', 'password': 'x', 'connect_timeout': 1.0,
+                                  'query_timeout': 1.0})
+    assert scrub(str(info.value)) == str(info.value)
