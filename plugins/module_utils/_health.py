@@ -191,7 +191,6 @@ def validate(params):
     _http.check_files(params, _FILE_OPTIONS)
 
 
-
 def _compile_assertions(expressions):
     if not expressions:
         return []

@@ -50,7 +50,7 @@ options:
   headers:
     description:
       - Extra request headers.
-      - The values of sensitive headers are secrets, masked everywhere in the output: C(Authorization),
+      - The values of sensitive headers are secrets, masked everywhere in the output - C(Authorization),
         C(Proxy-Authorization), C(Cookie), C(Set-Cookie) and any header whose name contains C(token), C(key),
         C(secret), C(password), C(passwd), C(auth), C(session) or C(credential). Other header values
         (C(X-Api-Version)) are not secrets and are shown.
