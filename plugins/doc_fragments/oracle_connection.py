@@ -15,7 +15,8 @@ options:
       - The database as an EZConnect string (C(dbhost:1521/TANKPDB)), a full connect descriptor
         (C((DESCRIPTION=...))) or a C(tnsnames.ora) alias (with O(config_dir)).
       - Mutually exclusive with O(host); one of the two is required.
-      - Must not contain credentials (C(user/password@...)); use O(user) and O(password).
+      - Must not contain credentials (C(user/password@...), C(user:password@...)); use O(user) and
+        O(password). Such a dsn is refused with an error, and its password is masked everywhere in the output.
     type: str
   host:
     description:

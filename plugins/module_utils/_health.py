@@ -25,6 +25,7 @@ from ansible_collections.tank.monitoring.plugins.module_utils import _http
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, WARNING, FindingSpec
 from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, MissingLibrary
 from ansible_collections.tank.monitoring.plugins.module_utils._check import HOST, declare
+from ansible_collections.tank.monitoring.plugins.module_utils._secrets import is_sensitive_header, url_password
 
 try:
     import jmespath
@@ -94,7 +95,9 @@ CATALOGUE = {
 ARGUMENT_SPEC = dict(
     url=dict(type='str', default='http://127.0.0.1:3000/api/health'),
     expected_status=dict(type='list', elements='int', default=[200]),
-    headers=dict(type='dict', default={}, no_log=True),
+    # Not no_log: Ansible would then mask every occurrence of every header value in the whole result
+    # (X-Api-Version: "1" masks each "1"); only sensitive header values are secrets (secret_values).
+    headers=dict(type='dict', default={}, no_log=False),
     token=dict(type='str', no_log=True),
     url_username=dict(type='str'),
     url_password=dict(type='str', no_log=True),
@@ -106,6 +109,8 @@ ARGUMENT_SPEC = dict(
     assertions=dict(type='list', elements='str', default=[]),
 )
 SECRET_OPTIONS = ('token', 'url_password')
+# Options naming a file the check reads: a missing one is an input error naming the option.
+_FILE_OPTIONS = ('ca_path', 'client_cert', 'client_key')
 DEFAULT_TIMEOUT = 10.0
 
 # Terminus indicator states that mean healthy.
@@ -116,9 +121,24 @@ _DEGRADED = 'degraded'
 _EXCERPT = 120
 
 
+def secret_values(params):
+    """The values to mask everywhere: token, url_password, the password inside the URL and the values of
+    sensitive headers (Authorization, Cookie, ``*token*``, ``*key*``, ``*secret*``, ...) - not the others."""
+    values = [params.get(name) for name in SECRET_OPTIONS]
+    values.append(url_password(params.get('url')))
+    for name, value in (params.get('headers') or {}).items():
+        if is_sensitive_header(name) and value is not None:
+            values.append(str(value))
+            # "Bearer xyz": the credential alone is masked wherever it appears.
+            parts = str(value).split(None, 1)
+            if len(parts) == 2:
+                values.append(parts[1])
+    return [value for value in values if value]
+
+
 def run(params, result, deadline):
     url = params.get('url')
-    _validate(params)
+    validate(params)
     compiled = _compile_assertions(params.get('assertions') or [])
     headers = dict((str(k), str(v)) for k, v in (params.get('headers') or {}).items())
     if params.get('token'):
@@ -170,7 +190,8 @@ def run(params, result, deadline):
                  'GET {subject} took {value} s (limit {limit} s).', subject=shown)
 
 
-def _validate(params):
+def validate(params):
+    """Check the options before anything runs; raise CheckInputError naming the option."""
     url = params.get('url')
     if not url:
         raise CheckInputError('url is required (e.g. http://127.0.0.1:3000/api/health)')
@@ -185,6 +206,7 @@ def _validate(params):
             raise CheckInputError('expected_status holds %r, which is not an HTTP status code' % (code,))
     if params.get('client_key') and not params.get('client_cert'):
         raise CheckInputError('client_key needs client_cert')
+    _http.check_files(params, _FILE_OPTIONS)
 
 
 def _compile_assertions(expressions):

@@ -15,14 +15,17 @@ can act on. HTTP error codes are not errors here: the status and body are return
 from __future__ import annotations
 
 import errno
+import os
 import socket
 import ssl
 import time
 from urllib.error import HTTPError, URLError
-from urllib.parse import urlsplit, urlunsplit
 
 from ansible.module_utils.urls import ConnectionError as UrlsConnectionError
 from ansible.module_utils.urls import SSLValidationError, open_url
+
+from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError
+from ansible_collections.tank.monitoring.plugins.module_utils._secrets import scrub_url
 
 # Bodies larger than this are truncated: a health answer or an index page is small.
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
@@ -64,17 +67,23 @@ class Response(object):
 
 
 def display_url(url):
-    """``url`` without user:password@ so it can appear in messages and reports."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url
-    if parts.username is None and parts.password is None:
-        return url
-    netloc = parts.hostname or ''
-    if parts.port:
-        netloc = '%s:%s' % (netloc, parts.port)
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    """``url`` fit for messages and reports: the password of ``user:password@`` masked (``_secrets``)."""
+    return scrub_url(url)
+
+
+def check_files(params, names):
+    """Raise CheckInputError naming the option when a file option (CA bundle, client certificate or key)
+    names no readable file: a clear input error, not a FileNotFoundError from the TLS layer."""
+    for name in names:
+        path = params.get(name)
+        if not path:
+            continue
+        if not os.path.exists(path):
+            raise CheckInputError('%s %s does not exist' % (name, path))
+        if not os.path.isfile(path):
+            raise CheckInputError('%s %s is not a file' % (name, path))
+        if not os.access(path, os.R_OK):
+            raise CheckInputError('%s %s is not readable' % (name, path))
 
 
 def fetch(url, deadline, headers=None, validate_certs=True, ca_path=None, client_cert=None, client_key=None,

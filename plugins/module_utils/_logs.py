@@ -25,6 +25,7 @@ from ansible_collections.tank.monitoring.plugins.module_utils import _pm2
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import UNKNOWN, FindingSpec, format_number
 from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError
 from ansible_collections.tank.monitoring.plugins.module_utils._check import HOST, declare
+from ansible_collections.tank.monitoring.plugins.module_utils._secrets import scrub
 
 CHECK = 'logs'
 
@@ -130,7 +131,6 @@ TIMESTAMP_PROBE_LINES = 200
 COMPRESSED = ('.gz', '.bz2', '.xz', '.zst', '.zip', '.lz4')
 _TIMESTAMP = re.compile(
     r'^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,]\d+)?\s?(Z|[+-]\d{2}:?\d{2})?(?::\s?|\s|$)')
-_SECRET = re.compile(r'(?i)(password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key)(\s*[=:]\s*)\S+')
 
 
 def parse_timestamp(text):
@@ -463,8 +463,8 @@ def _take(scan, stream, stamp, line, window_start, patterns, wants_scheduler):
 
 
 def sample_text(line, limit=200):
-    """A log line fit for a report: secrets-looking values masked, length bounded."""
-    text = _SECRET.sub(lambda m: m.group(1) + m.group(2) + '********', line.strip())
+    """A log line fit for a report: secrets-looking values masked (``_secrets.scrub``), length bounded."""
+    text = scrub(line.strip())
     return text if len(text) <= limit else text[:limit] + '...'
 
 

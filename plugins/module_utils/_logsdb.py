@@ -25,6 +25,7 @@ from ansible_collections.tank.monitoring.plugins.module_utils import _oracle_con
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, FindingSpec, format_number
 from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, MissingLibrary
 from ansible_collections.tank.monitoring.plugins.module_utils._check import SITE, declare
+from ansible_collections.tank.monitoring.plugins.module_utils._secrets import dsn_password, scrub, scrub_url, url_password
 
 try:
     import sqlite3
@@ -167,7 +168,6 @@ SECRET_OPTIONS = conn.SECRET_OPTIONS
 _IDENTIFIER = re.compile(r'^[A-Za-z][A-Za-z0-9_$#]{0,127}(\.[A-Za-z][A-Za-z0-9_$#]{0,127})?$')
 _SQLITE_URL = 'sqlite:///'
 _SAMPLE_LENGTH = 200
-_SECRET_IN_TEXT = re.compile(r'(?i)\b(password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key)\b(\s*[=:]\s*)\S+')
 _EMAIL_IN_TEXT = re.compile(r'[\w.+-]+@([\w-]+\.)+[\w-]+')
 _CONTROL = re.compile(r'[\x00-\x1f\x7f]+')
 
@@ -417,7 +417,7 @@ def _open(params, deadline, result):
             return None
     if database != 'oracle':
         raise CheckInputError('database must be "oracle" (with the Oracle connection options) or a SQLite URL '
-                              'sqlite:///path, got %r' % (database,))
+                              'sqlite:///path, got %r' % (scrub_url(database),))
     if conn.oracledb is None:
         raise MissingLibrary('oracledb')
     settings = conn.connection_settings(params)
@@ -431,6 +431,13 @@ def _open(params, deadline, result):
 
 
 # -- the check -------------------------------------------------------------------------------
+
+def secret_values(params):
+    """The values to mask everywhere: the secret options and passwords written into dsn or database."""
+    values = conn.secret_values(params)
+    values.append(url_password(params.get('database')) or dsn_password(params.get('database')))
+    return [value for value in values if value]
+
 
 def run(params, result, deadline):
     tables = table_settings(params)
@@ -639,7 +646,7 @@ def sanitize(text, length=_SAMPLE_LENGTH):
     if text is None:
         return '-'
     text = _CONTROL.sub(' ', str(text))
-    text = _SECRET_IN_TEXT.sub(lambda m: m.group(1) + m.group(2) + '********', text)
+    text = scrub(text)
     text = _EMAIL_IN_TEXT.sub('<e-mail>', text)
     text = ' '.join(text.split())
     return text if len(text) <= length else text[:length - 3] + '...'

@@ -14,11 +14,13 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import should_fail
 from ansible_collections.tank.monitoring.plugins.module_utils._runner import full_argument_spec, prepare, run_jobs
+from ansible_collections.tank.monitoring.plugins.module_utils._secrets import no_log_values
 
 
 def hide_secrets(module, secrets):
-    """Ansible masks these values everywhere in the result (``invocation`` included)."""
-    module.no_log_values.update(s for s in secrets if s)
+    """Ansible masks these values everywhere in the result (``invocation`` included); values too short
+    to be secrets are left out, or Ansible would mask every "1" of the result."""
+    module.no_log_values.update(no_log_values(secrets))
 
 
 def exit_with(module, data, fail_on, what):

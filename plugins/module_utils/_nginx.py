@@ -29,6 +29,7 @@ from ansible_collections.tank.monitoring.plugins.module_utils import _http
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, WARNING, FindingSpec
 from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, MissingLibrary, run_bounded
 from ansible_collections.tank.monitoring.plugins.module_utils._check import HOST, declare
+from ansible_collections.tank.monitoring.plugins.module_utils._secrets import url_password
 
 try:
     import psutil
@@ -143,7 +144,7 @@ _ASSET_TYPES = {
 def run(params, result, deadline):
     if psutil is None:
         raise MissingLibrary('psutil')
-    _validate(params)
+    validate(params)
     parsed = _test_config(params, result, deadline)
     master = _master(params, parsed)
     if master is None:
@@ -162,7 +163,13 @@ def run(params, result, deadline):
     _web_roots(params, result, parsed, deadline)
 
 
-def _validate(params):
+def secret_values(params):
+    """Passwords written into the URL options (``http://user:pw@host/``): masked everywhere."""
+    return [value for value in (url_password(params.get(name)) for name in ('status_url', 'front_page_url')) if value]
+
+
+def validate(params):
+    """Check the options before anything runs; raise CheckInputError naming the option."""
     for option in ('status_url', 'front_page_url'):
         url = params.get(option)
         if url and urlsplit(url).scheme not in ('http', 'https'):
@@ -175,6 +182,12 @@ def _validate(params):
     for option in ('max_assets', 'max_files'):
         if (params.get(option) or 0) < 0:
             raise CheckInputError('%s must be 0 or more' % option)
+    for root in params.get('web_root') or []:
+        if not os.path.exists(root):
+            raise CheckInputError('web_root %s does not exist' % root)
+        if not os.path.isdir(root):
+            raise CheckInputError('web_root %s is not a directory' % root)
+    _http.check_files(params, ('ca_path',))
 
 
 # -- process and service ---------------------------------------------------------------------

@@ -71,11 +71,13 @@ CATALOGUE.update({
 ARGUMENT_SPEC = conn.oracle_connection_argument_spec()
 ARGUMENT_SPEC.update(
     mode=dict(type='str', default='login', choices=['login', 'listener']),
-    # Not a secret: a switch whose name contains "password" (Ansible would warn "did not set no_log").
+    # Explicitly not a secret: without it Ansible warns "Module did not set no_log for password_expiry".
     password_expiry=dict(type='bool', default=True, no_log=False),
 )
 DEFAULT_TIMEOUT = 30.0
 SECRET_OPTIONS = conn.SECRET_OPTIONS
+# The secret options and a password written into dsn (user/pw@..., user:pw@...).
+secret_values = conn.secret_values
 
 # The listener-only probe logs in as a user that does not exist, with a random password: the
 # database answering ORA-01017 proves the listener and the service are up.

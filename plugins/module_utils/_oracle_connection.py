@@ -26,6 +26,7 @@ import socket
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _oracle_errors as errors
 from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, MissingLibrary
+from ansible_collections.tank.monitoring.plugins.module_utils._secrets import dsn_password
 
 try:
     import oracledb
@@ -36,9 +37,18 @@ except ImportError:  # pragma: no cover - reported as unknown by the check
 SECRET_OPTIONS = ('password', 'wallet_password')
 DEFAULT_PORT = 1521
 
-# An EZConnect string that carries credentials ("user/password@host/service"): refused, so a
-# password never travels in an option that is not scrubbed.
+# A dsn that carries credentials ("user/password@host/service", "user:password@host:port/svc",
+# "user:password@alias", "tcp://user:password@host/svc") is refused, so a password never travels in an
+# option that is not a secret option; its password is also masked everywhere (secret_values), so the
+# refused value is never echoed either.
 _DSN_WITH_CREDENTIALS = re.compile(r'^\s*[^@/()\s]+/[^@]*@')
+
+
+def secret_values(params):
+    """The values to mask everywhere: the secret options and a password written into ``dsn``."""
+    values = [params.get(name) for name in SECRET_OPTIONS]
+    values.append(dsn_password(params.get('dsn')))
+    return [value for value in values if value]
 
 
 def oracle_connection_argument_spec():
@@ -88,7 +98,7 @@ def connection_settings(params, require_credentials=True):
     if dsn:
         if service_name or sid or port is not None:
             raise CheckInputError('port, service_name and sid go with host, not with dsn')
-        if _DSN_WITH_CREDENTIALS.match(dsn):
+        if _DSN_WITH_CREDENTIALS.match(dsn) or dsn_password(dsn):
             raise CheckInputError('dsn must not contain credentials: give them in user and password')
     elif bool(service_name) == bool(sid):
         raise CheckInputError('with host, give exactly one of service_name or sid')

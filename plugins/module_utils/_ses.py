@@ -26,7 +26,7 @@ import time
 
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, WARNING, FindingSpec, format_number
 from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, MissingLibrary
-from ansible_collections.tank.monitoring.plugins.module_utils._secrets import scrub
+from ansible_collections.tank.monitoring.plugins.module_utils._secrets import scrub, url_password
 from ansible_collections.tank.monitoring.plugins.module_utils._check import SITE, declare
 
 try:
@@ -154,6 +154,14 @@ ARGUMENT_SPEC = dict(
 )
 SECRET_OPTIONS = ('access_key', 'secret_key', 'session_token')
 DEFAULT_TIMEOUT = 30.0
+
+
+def secret_values(params):
+    """The values to mask everywhere: the key options and a password written into an endpoint URL."""
+    values = [params.get(name) for name in SECRET_OPTIONS]
+    values.extend(url_password(params.get(name)) for name in ('endpoint_url', 'cloudwatch_endpoint_url'))
+    return [value for value in values if value]
+
 
 # Error codes, as botocore reports them.
 INVALID_KEY_CODES = frozenset(('InvalidClientTokenId', 'SignatureDoesNotMatch', 'UnrecognizedClientException',

@@ -39,9 +39,9 @@ options:
   url:
     description:
       - The health URL, C(http://) or C(https://).
-      - Credentials written in the URL (C(user:password@host)) are used when O(url_username) is not set and
-        are removed from messages, but the URL itself is a plain option, so prefer O(url_password) or O(token),
-        which are never logged.
+      - Credentials written in the URL (C(user:password@host)) are used when O(url_username) is not set; the
+        password is masked everywhere (C(user:********@host)), the rest of the URL is shown. Prefer
+        O(url_password) or O(token), which are never logged.
     type: str
     default: http://127.0.0.1:3000/api/health
   expected_status:
@@ -52,7 +52,11 @@ options:
     default: [200]
   headers:
     description:
-      - Extra request headers. Their values are treated as secrets (never logged).
+      - Extra request headers.
+      - The values of sensitive headers are secrets, masked everywhere in the output - C(Authorization),
+        C(Proxy-Authorization), C(Cookie), C(Set-Cookie) and any header whose name contains C(token), C(key),
+        C(secret), C(password), C(passwd), C(auth), C(session) or C(credential). Other header values
+        (C(X-Api-Version)) are not secrets and are shown.
     type: dict
     default: {}
   token:
@@ -75,14 +79,17 @@ options:
   ca_path:
     description:
       - PEM file of the CA(s) that sign the server certificate, when it is not in the system trust store.
+      - A file that does not exist or cannot be read is an error naming this option.
     type: path
   client_cert:
     description:
       - PEM client certificate for servers that require one (mutual TLS). May also hold the key.
+      - A file that does not exist or cannot be read is an error naming this option.
     type: path
   client_key:
     description:
       - PEM private key of O(client_cert) when it is a separate file.
+      - A file that does not exist or cannot be read is an error naming this option.
     type: path
   use_proxy:
     description:

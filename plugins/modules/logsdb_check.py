@@ -40,6 +40,8 @@ options:
     description:
       - V(oracle) reads the Logs DB in Oracle with the connection options (O(dsn) or O(host), O(user), O(password), ...).
       - C(sqlite:///relative/path) or C(sqlite:////absolute/path) reads a SQLite file, opened read-only.
+      - Any other value is refused; a password written in it (C(oracle://user:password@host/svc)) is masked
+        in the error and everywhere in the output.
     type: str
     required: true
   window_minutes:

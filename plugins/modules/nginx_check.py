@@ -82,6 +82,7 @@ options:
     description:
       - Directories of the React build. Default is every C(root) directive of the configuration
         without variables.
+      - A given path that does not exist or is not a directory is an error naming this option.
     type: list
     elements: path
     default: []
@@ -113,6 +114,7 @@ options:
   ca_path:
     description:
       - PEM file of the CA(s) that sign the server certificate.
+      - A file that does not exist or cannot be read is an error naming this option.
     type: path
   use_proxy:
     description:

@@ -68,11 +68,13 @@ options:
     aliases: [aws_region]
   endpoint_url:
     description: Endpoint URL for SES (a VPC endpoint, or an emulator in tests); also used for CloudWatch
-      unless O(cloudwatch_endpoint_url) is set.
+      unless O(cloudwatch_endpoint_url) is set. A password in the URL (C(user:password@host)) is masked
+      everywhere in the output.
     type: str
     aliases: [aws_endpoint_url]
   cloudwatch_endpoint_url:
-    description: Endpoint URL for CloudWatch, when it differs from O(endpoint_url).
+    description: Endpoint URL for CloudWatch, when it differs from O(endpoint_url). A password in the URL is
+      masked everywhere in the output.
     type: str
   env_file:
     description:

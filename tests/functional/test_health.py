@@ -242,7 +242,7 @@ def test_credentials_in_the_url_are_not_shown_in_findings(run_module, backend):
     result = run_module(MODULE, {'url': server.url().replace('http://', 'http://ops:hidden-pw@')})[0]
     assert server.requests[0]['headers']['Authorization'].startswith('Basic ')
     finding = only(result, 'health.response.status_code')
-    assert finding['subject'] == server.url()
+    assert finding['subject'] == server.url().replace('http://', 'http://ops:********@')
     assert 'hidden-pw' not in finding['message']
 
 

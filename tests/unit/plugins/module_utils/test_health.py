@@ -101,9 +101,9 @@ def test_invalid_assertion_and_url_are_input_errors():
     with pytest.raises(CheckInputError):
         _health._compile_assertions(['a.['])
     with pytest.raises(CheckInputError):
-        _health._validate({'url': 'file:///etc/passwd', 'expected_status': [200]})
+        _health.validate({'url': 'file:///etc/passwd', 'expected_status': [200]})
     with pytest.raises(CheckInputError):
-        _health._validate({'url': 'http://x/', 'expected_status': [42]})
+        _health.validate({'url': 'http://x/', 'expected_status': [42]})
 
 
 def test_missing_jmespath_is_reported_only_when_assertions_are_used(monkeypatch):
@@ -127,8 +127,8 @@ def test_network_errors_are_put_into_words(exc, kind):
     assert 'u:p@' not in message
 
 
-def test_display_url_drops_credentials():
-    assert _http.display_url('https://ops:secret@h:8443/api/health?x=1') == 'https://h:8443/api/health?x=1'
+def test_display_url_masks_the_password():
+    assert _http.display_url('https://ops:secret@h:8443/api/health?x=1') == 'https://ops:********@h:8443/api/health?x=1'
     assert _http.display_url('http://h/') == 'http://h/'
 
 
