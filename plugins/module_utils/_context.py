@@ -46,4 +46,4 @@ class HostContext(object):
 
 
 # The one memo of this process.
-HOST = HostContext()
+HOST_CONTEXT = HostContext()

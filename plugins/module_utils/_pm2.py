@@ -24,7 +24,7 @@ import re
 import subprocess
 import time
 
-from ansible_collections.tank.monitoring.plugins.module_utils._context import HOST
+from ansible_collections.tank.monitoring.plugins.module_utils._context import HOST_CONTEXT
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, WARNING, FindingSpec
 from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, run_bounded
 from ansible_collections.tank.monitoring.plugins.module_utils._check import HOST, declare
@@ -430,7 +430,7 @@ def _memo_key(target, executable):
 
 
 def prefetch(params, deadline):
-    """Run ``pm2 jlist`` once for the PM2 that ``params`` designate and remember it in ``HOST``.
+    """Run ``pm2 jlist`` once for the PM2 that ``params`` designate and remember it in ``HOST_CONTEXT``.
 
     Called by the audit in its own process before it forks the checks, so the pm2 and logs checks
     share one process list. Never starts a daemon (nothing is run when none is alive) and never
@@ -448,14 +448,14 @@ def prefetch(params, deadline):
         processes = jlist(target, executable, deadline)
     except (CheckInputError, Pm2Error, OSError):
         return None
-    HOST.remember(_memo_key(target, executable), (pid, processes))
+    HOST_CONTEXT.remember(_memo_key(target, executable), (pid, processes))
     return processes
 
 
 def shared_jlist(target, executable, deadline):
     """The process list remembered by ``prefetch`` for this PM2 (same PM2_HOME, user and executable,
     same live daemon, taken less than ``PREFETCH_MAX_AGE`` seconds ago), else a new ``pm2 jlist``."""
-    remembered = HOST.recall(_memo_key(target, executable), max_age=PREFETCH_MAX_AGE)
+    remembered = HOST_CONTEXT.recall(_memo_key(target, executable), max_age=PREFETCH_MAX_AGE)
     if remembered is not None:
         pid, processes = remembered
         if pid == daemon_pid(target):

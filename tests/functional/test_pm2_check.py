@@ -426,7 +426,7 @@ def test_prefetch_shares_one_real_jlist_with_the_log_sources(pm2, monkeypatch):
     from ansible_collections.tank.monitoring.plugins.module_utils._check import Deadline
 
     quiet_apps(pm2)
-    monkeypatch.setattr(_pm2, 'HOST', _context.HostContext())
+    monkeypatch.setattr(_pm2, 'HOST_CONTEXT', _context.HostContext())
     before = pm2_home_snapshot(pm2.home)
     params = module_args(pm2)
     processes = _pm2.prefetch(params, Deadline(30))

@@ -150,8 +150,8 @@ def test_prefetched_list_is_used_once_the_daemon_matches(tmp_path, monkeypatch):
     from ansible_collections.tank.monitoring.plugins.module_utils import _context, _logs
     from ansible_collections.tank.monitoring.plugins.module_utils._check import Deadline
 
-    monkeypatch.setattr(_context, 'HOST', _context.HostContext())
-    monkeypatch.setattr(_pm2, 'HOST', _context.HOST)
+    monkeypatch.setattr(_context, 'HOST_CONTEXT', _context.HostContext())
+    monkeypatch.setattr(_pm2, 'HOST_CONTEXT', _context.HOST_CONTEXT)
     calls = []
 
     def fake_jlist(target, executable, deadline):
@@ -183,7 +183,7 @@ def test_prefetch_without_a_daemon_remembers_nothing_and_never_runs_pm2(tmp_path
     from ansible_collections.tank.monitoring.plugins.module_utils import _context
     from ansible_collections.tank.monitoring.plugins.module_utils._check import Deadline
 
-    monkeypatch.setattr(_pm2, 'HOST', _context.HostContext())
+    monkeypatch.setattr(_pm2, 'HOST_CONTEXT', _context.HostContext())
     monkeypatch.setattr(_pm2, 'jlist', lambda *a: pytest.fail('pm2 must not run without a daemon'))
     params = {'pm2_home': str(tmp_path), 'pm2_executable': fake_pm2(tmp_path)}
     assert _pm2.prefetch(params, Deadline(5)) is None
