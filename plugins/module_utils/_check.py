@@ -12,6 +12,7 @@ Nothing here imports Ansible's module wrapper, so the ``audit`` module can impor
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import subprocess
@@ -150,3 +151,38 @@ class CheckSpec(object):
 def declare(namespace, scope=HOST, module=None, shares=None, summary=None):
     """``SPEC = declare(globals(), ...)`` at the end of a check's logic file."""
     return CheckSpec(namespace, scope, module or '%s_check' % namespace['CHECK'], shares=shares, summary=summary)
+
+
+class LazyImport(object):
+    """A third-party library imported on first use, so a host pays for boto3 or oracledb only when a
+    check that needs it runs (the ``audit`` module imports every check). ``bool(lazy)`` tells
+    whether the library imports; ``lazy.name`` is its name for ``MissingLibrary``.
+    """
+
+    def __init__(self, name, submodules=()):
+        self.name = name
+        self._submodules = submodules
+        self._module = None
+        self._failed = False
+
+    def _load(self):
+        if self._module is None and not self._failed:
+            try:
+                module = importlib.import_module(self.name)
+                for submodule in self._submodules:
+                    importlib.import_module('%s.%s' % (self.name, submodule))
+                self._module = module
+            except ImportError:
+                self._failed = True
+        return self._module
+
+    def __bool__(self):
+        return self._load() is not None
+
+    def __getattr__(self, attribute):
+        if attribute.startswith('_'):
+            raise AttributeError(attribute)
+        module = self._load()
+        if module is None:
+            raise MissingLibrary(self.name)
+        return getattr(module, attribute)

@@ -23,14 +23,12 @@ from urllib.parse import urlsplit
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _http
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, WARNING, FindingSpec
-from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, MissingLibrary
+from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, LazyImport, MissingLibrary
 from ansible_collections.tank.monitoring.plugins.module_utils._check import HOST, declare
 from ansible_collections.tank.monitoring.plugins.module_utils._secrets import is_sensitive_header, url_password
 
-try:
-    import jmespath
-except ImportError:  # pragma: no cover - reported as unknown when assertions are used
-    jmespath = None
+# Imported when assertions are used (reported as unknown when missing).
+jmespath = LazyImport('jmespath', submodules=('exceptions',))
 
 CHECK = 'health'
 
@@ -212,7 +210,7 @@ def validate(params):
 def _compile_assertions(expressions):
     if not expressions:
         return []
-    if jmespath is None:
+    if not jmespath:
         raise MissingLibrary('jmespath', reason='for the assertions option')
     compiled = []
     for expression in expressions:

@@ -418,7 +418,7 @@ def _open(params, deadline, result):
     if database != 'oracle':
         raise CheckInputError('database must be "oracle" (with the Oracle connection options) or a SQLite URL '
                               'sqlite:///path, got %r' % (scrub_url(database),))
-    if conn.oracledb is None:
+    if not conn.oracledb:
         raise MissingLibrary('oracledb')
     settings = conn.connection_settings(params)
     try:

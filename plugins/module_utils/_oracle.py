@@ -101,7 +101,7 @@ def _budget(limit, deadline):
 
 
 def run(params, result, deadline):
-    if conn.oracledb is None:
+    if not conn.oracledb:
         raise MissingLibrary('oracledb')
     listener_only = params.get('mode') == 'listener'
     settings = conn.connection_settings(params, require_credentials=not listener_only)

@@ -25,13 +25,11 @@ import re
 import socket
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _oracle_errors as errors
-from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, MissingLibrary
+from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, LazyImport, MissingLibrary
 from ansible_collections.tank.monitoring.plugins.module_utils._secrets import dsn_password
 
-try:
-    import oracledb
-except ImportError:  # pragma: no cover - reported as unknown by the check
-    oracledb = None
+# Imported when a check connects (reported as unknown when missing), not when the audit loads.
+oracledb = LazyImport('oracledb')
 
 # Options holding secrets: passed to CheckModule(secret_options=...) so they are scrubbed everywhere.
 SECRET_OPTIONS = ('password', 'wallet_password')
@@ -146,7 +144,7 @@ class OracleSession(object):
     """
 
     def __init__(self, settings):
-        if oracledb is None:
+        if not oracledb:
             raise MissingLibrary('oracledb')
         self.settings = settings
         self.connection = None

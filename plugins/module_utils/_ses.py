@@ -25,17 +25,13 @@ import re
 import time
 
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, WARNING, FindingSpec, format_number
-from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, MissingLibrary
+from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, LazyImport, MissingLibrary
 from ansible_collections.tank.monitoring.plugins.module_utils._secrets import scrub, url_password
 from ansible_collections.tank.monitoring.plugins.module_utils._check import SITE, declare
 
-try:
-    import boto3
-    import botocore.exceptions
-    from botocore.config import Config
-    from botocore.parsers import ResponseParserError
-except ImportError:  # pragma: no cover - reported as unknown by the check
-    boto3 = None
+# Imported when the check runs (reported as unknown when missing), not when the audit loads.
+boto3 = LazyImport('boto3')
+botocore = LazyImport('botocore', submodules=('config', 'exceptions', 'parsers'))
 
 CHECK = 'ses'
 
@@ -240,7 +236,7 @@ def classify(exc):
         if code in UNAVAILABLE_CODES or status in UNAVAILABLE_STATUSES:
             return UNAVAILABLE, code, text
         return ERROR, code, text
-    if isinstance(exc, ResponseParserError):
+    if isinstance(exc, botocore.parsers.ResponseParserError):
         # A page the protocol cannot parse: only a 404/501 page says the operation is not offered; a 5xx
         # page (an emulator's crash, a failing proxy) or anything else is a failure of this part.
         page = _PAGE_STATUS.search(str(exc))
@@ -273,7 +269,7 @@ class _Api(object):
 
     def _client(self, service):
         remaining = max(0.1, self.deadline.remaining() - _REPORT_MARGIN)
-        config = Config(connect_timeout=remaining, read_timeout=remaining,
+        config = botocore.config.Config(connect_timeout=remaining, read_timeout=remaining,
                         retries={'total_max_attempts': 1, 'mode': 'standard'},
                         user_agent_extra='tank.monitoring-ses_check')
         return self.session.client(service, region_name=self.region, endpoint_url=self.endpoints.get(service),
@@ -330,7 +326,7 @@ def validate(params):
 
 def run(params, result, deadline):
     validate(params)
-    if boto3 is None:
+    if not boto3:
         raise MissingLibrary('boto3')
 
     secrets = []
