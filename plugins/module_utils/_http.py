@@ -25,6 +25,7 @@ from urllib.error import HTTPError, URLError
 from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError
 from ansible_collections.tank.monitoring.plugins.module_utils._secrets import scrub_url
 
+
 def _urls():
     """``ansible.module_utils.urls``, imported when a check makes a request (it costs a tenth of a second
     to import, and the audit module loads every check). Imported by name here, so Ansible still ships it."""
@@ -100,9 +101,9 @@ def fetch(url, deadline, headers=None, validate_certs=True, ca_path=None, client
     started = time.monotonic()
     try:
         handle = _urls().open_url(url, method='GET', headers=headers or {}, timeout=timeout, validate_certs=validate_certs,
-                          ca_path=ca_path, client_cert=client_cert, client_key=client_key, use_proxy=use_proxy,
-                          url_username=url_username, url_password=url_password,
-                          force_basic_auth=True, use_netrc=False, http_agent='tank.monitoring')
+                                  ca_path=ca_path, client_cert=client_cert, client_key=client_key, use_proxy=use_proxy,
+                                  url_username=url_username, url_password=url_password,
+                                  force_basic_auth=True, use_netrc=False, http_agent='tank.monitoring')
     except HTTPError as exc:
         # An HTTP answer with an error code: still a response, with its body.
         try:

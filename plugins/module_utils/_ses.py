@@ -270,8 +270,8 @@ class _Api(object):
     def _client(self, service):
         remaining = max(0.1, self.deadline.remaining() - _REPORT_MARGIN)
         config = botocore.config.Config(connect_timeout=remaining, read_timeout=remaining,
-                        retries={'total_max_attempts': 1, 'mode': 'standard'},
-                        user_agent_extra='tank.monitoring-ses_check')
+                                        retries={'total_max_attempts': 1, 'mode': 'standard'},
+                                        user_agent_extra='tank.monitoring-ses_check')
         return self.session.client(service, region_name=self.region, endpoint_url=self.endpoints.get(service),
                                    config=config)
 

@@ -205,3 +205,18 @@ def test_report_is_written_even_when_every_host_fails(tmp_path):
     assert [report['hosts'][h]['status'] for h in ('gone1', 'gone2')] == ['unreachable', 'unreachable']
     assert report['sites']['default']['status'] == 'unknown'
     assert report['sites']['default']['runner'] is None
+
+
+def test_one_full_filesystem_is_one_finding_owned_by_the_storage_check(run_module, mounts):
+    from conftest import fill
+
+    share = mounts.tmpfs('nas-full')
+    fill(share, 85)
+    result, _run = run_module('tank.monitoring.audit', {'checks': {
+        'resources': {'cpu_sample_seconds': 0},
+        'storage': {'paths': [{'path': share, 'mount': True, 'fstype': 'tmpfs'}]},
+    }})
+    storage = [f for f in result['checks']['storage']['findings'] if f['id'] == 'storage.filesystem.used']
+    assert [f['subject'] for f in storage] == [share]
+    assert [f for f in result['checks']['resources']['findings'] if f['subject'] == share] == []
+    assert share not in result['checks']['resources']['metrics'].get('filesystem_used_percent', {})
