@@ -78,8 +78,8 @@ FINDINGS = {
         'CPU busy {value}{unit} sustained (limit {limit}{unit}).',
         'CPU 사용률 {value}{unit} 지속 (기준 {limit}{unit}).', _KO_CPU),
     'resources.cpu.pressure': _e(
-        'Runnable tasks waited for a CPU {value}{unit} of the last minute (limit {limit}{unit}).',
-        '최근 1분 중 {value}{unit} 동안 작업이 CPU를 기다렸습니다: 모든 코어가 사용 중 (기준 {limit}{unit}).', _KO_CPU),
+        'Runnable tasks waited for a CPU {value}{unit} of the time (limit {limit}{unit}).',
+        '작업이 CPU를 기다린 시간 비율 {value}{unit}: 모든 코어가 사용 중 (기준 {limit}{unit}).', _KO_CPU),
     'resources.memory.available': _e(
         'Only {value}{unit} of memory is available (limit {limit}{unit}).',
         '사용 가능한 메모리가 {value}{unit}뿐입니다 (기준 {limit}{unit}).',
@@ -91,8 +91,8 @@ FINDINGS = {
         '스왑을 쓰고 있습니다: 메모리가 부족하면 Worker가 중단될 수 있음 (가이드 §9). 가장 큰 프로세스를 찾아 '
         'Worker 병렬 처리를 줄이거나 메모리를 늘리세요.'),
     'resources.load.per_core': _e(
-        '5-minute load per core is {value} (limit {limit}).',
-        '코어당 5분 부하 {value} (기준 {limit}).',
+        'Load per core is {value} (limit {limit}).',
+        '코어당 부하(load) {value} (기준 {limit}).',
         '실행 대기열이 CPU 코어 수를 넘습니다: CPU 100% → 병렬 처리 수 감소 (가이드 §13.7), 또는 부하를 다른 곳으로 옮기세요.'),
     'resources.filesystem.used': _e(
         'Filesystem {subject} is {value}{unit} full (limit {limit}{unit}).',
@@ -374,8 +374,8 @@ FINDINGS = {
         _KO_FRONT + 'index.html이 참조하는 스크립트나 스타일시트가 없어 React build가 손상되었거나 일부만 배포되었습니다: '
         '전체 빌드를 다시 배포하세요 (같은 빌드의 index.html과 static/).', detail=True),
     'nginx.front_page.asset_empty': _e(
-        'The asset {subject} is empty.',
-        '빌드 파일 {subject}이(가) 비어 있습니다 (0바이트).',
+        'The asset {subject} is empty ({value} bytes).',
+        '빌드 파일 {subject}이(가) 비어 있습니다 ({value}바이트).',
         _KO_FRONT + '빌드 파일이 비어 React build 파일 손상입니다 (복사 중단 또는 디스크 가득 참): 여유 공간을 확인하고 '
         '(가이드 §9) 전체 빌드를 다시 배포하세요.'),
     'nginx.front_page.asset_content_type': _e(
