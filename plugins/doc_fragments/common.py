@@ -34,6 +34,14 @@ options:
       - Hard wall-clock limit for the whole check, in seconds. When it is reached the check returns
         at once with status V(unknown) and a C(<check>.timeout) finding, whatever it was waiting on.
     type: float
+  lang:
+    description:
+      - Language of the C(message) and C(remedy) of each finding, V(en) or V(ko) (Korean, in the words
+        of the Korean operations guide where it has words for the remedy).
+      - Finding ids, statuses and measured values are the same in every language.
+    type: str
+    choices: [en, ko]
+    default: en
 attributes:
   check_mode:
     support: full

@@ -60,6 +60,7 @@ def common_argument_spec(default_timeout=30.0):
         thresholds=dict(type='dict', default={}),
         fail_on=dict(type='str', default='never', choices=list(FAIL_ON_CHOICES)),
         timeout=dict(type='float', default=default_timeout),
+        lang=dict(type='str', default='en', choices=['en', 'ko']),
     )
 
 

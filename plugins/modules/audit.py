@@ -57,6 +57,14 @@ options:
         option start with C(audit_options.pm2). The audit role sets it to its variable name.
     type: str
     default: checks
+  lang:
+    description:
+      - Language of the C(message) and C(remedy) of every finding, V(en) or V(ko) (Korean, in the words
+        of the Korean operations guide where it has words for the remedy).
+      - Finding ids, statuses and measured values are the same in every language.
+    type: str
+    choices: [en, ko]
+    default: en
 attributes:
   check_mode:
     support: full
@@ -141,6 +149,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.tank.monitoring.plugins.module_utils._audit import input_error_result, plan_jobs, run_plan
 from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, Deadline
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import FAIL_ON_CHOICES, worst_of
+from ansible_collections.tank.monitoring.plugins.module_utils._i18n import localize
 from ansible_collections.tank.monitoring.plugins.module_utils._module import exit_with, hide_secrets
 from ansible_collections.tank.monitoring.plugins.module_utils._runner import MAX_TIMEOUT, MIN_TIMEOUT
 
@@ -152,6 +161,7 @@ def main():
             timeout=dict(type='float', default=300.0),
             fail_on=dict(type='str', default='never', choices=list(FAIL_ON_CHOICES)),
             option_root=dict(type='str', default='checks'),
+            lang=dict(type='str', default='en', choices=['en', 'ko']),
         ),
         supports_check_mode=True,
     )
@@ -170,7 +180,7 @@ def main():
     results = run_plan(jobs, Deadline(timeout))
     checks = {}
     for name, data in results.items():
-        checks[name] = input_error_result(name, data) if 'input_error' in data else data
+        checks[name] = localize(input_error_result(name, data) if 'input_error' in data else data, params['lang'])
     data = {
         'status': worst_of(entry['status'] for entry in checks.values()),
         'checks': checks,
