@@ -269,7 +269,7 @@ def _filesystems(result, params, deadline):
     candidates = local_filesystems(mounts, params.get('exclude_mounts') or [], params.get('exclude_fstypes') or [])
     # Filesystems holding a storage path are the storage check's: one finding per filesystem. The
     # path's device tells which (links and bind mounts included); a path that does not answer is
-    # taken as held by the mount its name lies under.
+    # taken as held by the mount its name lies under; a missing path holds nothing.
     skip_paths = [os.path.normpath(path) for path in params.get('skip_filesystems_of') or []]
     limit = max(0.1, min(params.get('mount_timeout') or 5.0, deadline.remaining() - _REPORT_MARGIN))
     tasks = [_fsprobe.task(m['mountpoint'], stat=False) for m in candidates]
@@ -280,10 +280,12 @@ def _filesystems(result, params, deadline):
         device = (outcome['result'] or {}).get('dev')
         if device:
             skipped.add(tuple(device))
-        else:
+        elif outcome['timed_out']:
             holder = _fsprobe.mount_of(path, mounts)
             if holder is not None:
                 skipped.add(_key(holder))
+        # A path that does not exist is not measured by the storage check (it reports the path
+        # missing): the filesystem its name lies under stays this check's.
 
     for mount, outcome in zip(candidates, outcomes):
         if _key(mount) in skipped or mount['device'] in skipped:

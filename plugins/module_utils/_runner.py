@@ -49,8 +49,10 @@ from ansible_collections.tank.monitoring.plugins.module_utils._thresholds import
 MIN_TIMEOUT = 0.1
 MAX_TIMEOUT = 3600.0
 # Part of the budget kept for the child to report before it is killed: the check's own deadline
-# ends this much earlier than the kill.
-_REPORT_RESERVE = 0.5
+# ends this much earlier than the kill (a quarter of the timeout, at most one second), so a check
+# whose calls respect the deadline reports what it waited on rather than a bare timeout.
+_REPORT_RESERVE = 1.0
+_REPORT_SHARE = 0.25
 _READ_SIZE = 65536
 
 
@@ -239,7 +241,7 @@ class _Child(object):
         kill_at = started + job.timeout
         if deadline is not None:
             kill_at = min(kill_at, deadline.expires)
-        budget = max(0.05, kill_at - started - min(_REPORT_RESERVE, job.timeout * 0.1))
+        budget = max(0.05, kill_at - started - min(_REPORT_RESERVE, job.timeout * _REPORT_SHARE))
         read_fd, write_fd = os.pipe()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child process

@@ -227,7 +227,7 @@ def test_fail_on_fails_the_task_but_keeps_the_findings(run_module, tmpfs):
     ({'cpu_sample_seconds': 10, 'timeout': 5}, 'cpu_sample_seconds (10.0) must be shorter than timeout (5.0)'),
     ({'fail_on': 'sometimes'}, 'fail_on'),
     ({'cpu_sample_seconds': 'soon'}, 'cpu_sample_seconds'),
-    ({'cpu_sample_seconds': -1}, 'cpu_sample_seconds must be 0 (skip CPU sampling) or a positive number'),
+    ({'cpu_sample_seconds': -1}, 'option cpu_sample_seconds must not be negative, got -1'),
     ({'mount_timeout': 0}, 'mount_timeout must be a positive number of seconds'),
     ({'mount_timeout': float('nan')}, 'mount_timeout'),
     ({'skip_filesystems_of': ['relative/dir']}, "skip_filesystems_of: 'relative/dir' is not an absolute path"),
@@ -324,7 +324,8 @@ def test_audit_playbook_on_a_host_with_a_hung_mount_returns_and_names_it(tmp_pat
     report_dir = tmp_path / 'reports'
     started = time.monotonic()
     run = run_playbook(os.path.join(REPO, 'playbooks', 'audit.yml'), timeout=120,
-                       extra_vars={'audit_report_dir': str(report_dir), 'audit_resources_cpu_sample_seconds': 0})
+                       extra_vars={'audit_report_dir': str(report_dir),
+                                   'audit_options': {'resources': {'cpu_sample_seconds': 0}}})
     elapsed = time.monotonic() - started
     assert run.rc == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert elapsed < 90  # generous: the default mount_timeout is 5 s
