@@ -26,6 +26,10 @@ def _playbook(playbook, inventory, extra_vars, limit=None):
                           env=ansible_env(ANSIBLE_STDOUT_CALLBACK='default'))
 
 
+def _merge(extra_vars):
+    return _playbook('playbooks/merge_reports.yml', 'localhost,', extra_vars)
+
+
 def _load(path):
     with open(str(path)) as handle:
         return json.load(handle)
@@ -55,8 +59,7 @@ def test_each_slice_reports_only_its_hosts(slices):
 def test_two_slices_merge_into_one_fleet_report(slices):
     root, reports = slices
     fleet = root / 'fleet'
-    proc = _playbook('playbooks/merge_reports.yml', 'localhost,', {'merge_reports_dir': str(reports),
-                                                                  'merge_output_dir': str(fleet)})
+    proc = _merge({'merge_reports_dir': str(reports), 'merge_output_dir': str(fleet)})
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     merged = _load(fleet / 'audit.json')
     parts = [_load(reports / name / 'audit.json') for name, _limit in SLICES]
@@ -78,19 +81,16 @@ def test_two_slices_merge_into_one_fleet_report(slices):
     assert 'Merged 2 report(s)' in proc.stdout
 
     # Run again with the fleet report inside the merged directory: never an input of itself.
-    again = _playbook('playbooks/merge_reports.yml', 'localhost,', {'merge_reports_dir': str(reports),
-                                                                   'merge_output_dir': str(reports / 'fleet')})
+    again = _merge({'merge_reports_dir': str(reports), 'merge_output_dir': str(reports / 'fleet')})
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
-    again = _playbook('playbooks/merge_reports.yml', 'localhost,', {'merge_reports_dir': str(reports),
-                                                                   'merge_output_dir': str(reports / 'fleet')})
+    again = _merge({'merge_reports_dir': str(reports), 'merge_output_dir': str(reports / 'fleet')})
     assert 'Merged 2 report(s)' in again.stdout, again.stdout[-3000:]
 
 
 def test_a_list_of_files_merges_only_those(slices):
     root, reports = slices
     out = root / 'only-one'
-    proc = _playbook('playbooks/merge_reports.yml', 'localhost,', {
-        'merge_reports_files': [str(reports / 'slice-2' / 'audit.json')], 'merge_output_dir': str(out)})
+    proc = _merge({'merge_reports_files': [str(reports / 'slice-2' / 'audit.json')], 'merge_output_dir': str(out)})
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert sorted(_load(out / 'audit.json')['hosts']) == ['tank03', 'tank04']
 
@@ -98,8 +98,7 @@ def test_a_list_of_files_merges_only_those(slices):
 def test_no_report_to_merge_is_a_clear_message(tmp_path):
     empty = tmp_path / 'empty'
     empty.mkdir()
-    proc = _playbook('playbooks/merge_reports.yml', 'localhost,', {'merge_reports_dir': str(empty),
-                                                                  'merge_output_dir': str(tmp_path / 'out')})
+    proc = _merge({'merge_reports_dir': str(empty), 'merge_output_dir': str(tmp_path / 'out')})
     assert proc.returncode != 0
     assert 'No audit.json to merge: merge_reports_dir=%s' % empty in proc.stdout
     assert 'Traceback' not in proc.stdout + proc.stderr
