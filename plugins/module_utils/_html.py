@@ -46,6 +46,7 @@ LABELS = {
         'title': 'Tank monitoring audit',
         'generated': 'Generated',
         'hosts': 'hosts',
+        'host_one': 'host',
         'sites': 'sites',
         'show': 'Show',
         'filter_all': 'All',
@@ -264,7 +265,8 @@ def _site_section(site, site_entry, hosts, by_where, labels):
             else labels['no_runner']
     out = ['<section class="site s-%s" id="%s">' % (worst, _anchor('sec', site)),
            '<h2>%s <span class="sitename">%s</span> %s <span class="muted">%d %s%s</span></h2>' % (
-               _e(labels['site']), _e(site), _pill(worst, labels), len(hosts), _e(labels['hosts']),
+               _e(labels['site']), _e(site), _pill(worst, labels), len(hosts),
+               _e(labels['host_one'] if len(hosts) == 1 else labels['hosts']),
                (' · %s' % _e(runner)) if runner else ''),
            _matrix(site, site_entry, hosts, labels)]
 
@@ -444,6 +446,7 @@ li.finding:last-child{border-bottom:0}
 .meta:empty{display:none}
 .xby a{font-family:ui-monospace,monospace}
 .allgood{color:var(--ok);font-weight:600;margin:10px 0 0}
+.allclear .allgood{margin:0}
 .healthy{color:var(--muted);margin:12px 0 0;font-size:13px}
 .change-cols{display:grid;grid-template-columns:repeat(3,1fr);gap:16px}
 .change h3{margin-top:0}.ch-new h3{color:var(--critical)}.ch-resolved h3{color:var(--ok)}
