@@ -167,6 +167,17 @@ class _Entry(object):
         return found
 
 
+def _threshold(value):
+    """A threshold as the checks give it (a number, or ``{warning, critical, unit, direction}``)."""
+    if not isinstance(value, dict):
+        return str(value)
+    unit = value.get('unit') or ''
+    sign = {'above': '≥ ', 'below': '≤ '}.get(value.get('direction'), '')
+    parts = ['%s %s%s%s' % (level, sign, value[level], unit) for level in ('warning', 'critical')
+             if value.get(level) is not None]
+    return ', '.join(parts) or str(value)
+
+
 def _short(text, limit):
     text = ' '.join(str(text).split())
     return text if len(text) <= limit else text[:limit - 1] + '…'
@@ -203,12 +214,12 @@ def _finding_html(where, finding, labels, tag='li', css='finding', explained=Non
     if finding.get('value') not in (None, ''):
         meta.append('<span>%s %s</span>' % (_e(labels['value']), _e(finding.get('value'))))
     if finding.get('threshold') not in (None, ''):
-        meta.append('<span>%s %s</span>' % (_e(labels['threshold']), _e(finding.get('threshold'))))
+        meta.append('<span>%s %s</span>' % (_e(labels['threshold']), _e(_threshold(finding['threshold']))))
     if finding.get('guide_section'):
         meta.append('<span>%s §%s</span>' % (_e(labels['guide']), _e(str(finding['guide_section']).lstrip('§'))))
     if explained:
-        meta.append('<span class="xby">%s <a href="#%s">%s</a></span>' % (_e(labels['explained_elsewhere']),
-                                                                           _e(explained[0]), _e(explained[1])))
+        meta.append('<span class="xby">%s <a href="#%s">%s</a></span>' % (
+            _e(labels['explained_elsewhere']), _e(explained[0]), _e(explained[1])))
     if meta:
         bits.append('<div class="meta">%s</div>' % ''.join(meta))
     if finding.get('remedy'):
@@ -228,7 +239,7 @@ def _matrix(site, site_entry, hosts, labels):
         label = labels['site_checks'] if entry.kind == 'site' else entry.name
         cells = []
         if not entry.checks and entry.data.get('reason'):
-            cells.append('<td class="cell na reason" colspan="%d" title="%s">%s</td>' % (
+            cells.append('<td class="cell na reason" colspan="%d" title="%s"><span>%s</span></td>' % (
                 max(len(columns), 1), _e(entry.data['reason']), _e(_short(entry.data['reason'], 110))))
             columns_left = ()
         else:
@@ -431,7 +442,8 @@ li.cause.st-unknown{border-left-color:var(--unknown)}
 .remedy{margin-top:6px;padding:6px 10px;border-radius:4px;background:var(--bg);flex-basis:100%}
 .remedy.small{margin-top:2px;padding:0 0 0 2px;background:none;font-size:13px}
 .subj{color:var(--muted);font-size:12px}
-.cell.reason{text-align:left;font-style:italic}
+.cell.reason{text-align:left;font-style:italic;position:relative;height:23px}
+.cell.reason span{position:absolute;left:8px;top:2px;white-space:nowrap}
 .remedy b,.checklist b{font-size:11.5px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);margin-right:6px}
 .checklist{margin-top:4px;font-size:13px}
 .explains{margin-top:8px;font-size:12px;color:var(--muted)}
@@ -531,6 +543,6 @@ def render_html(report, changes=None, lang='en'):
     if not any_finding:
         parts.append('<section class="allclear"><p class="allgood">%s</p></section>' % _e(labels['no_findings']))
     parts.extend(body)
-    parts.append('</main><footer>%s %s</footer></body></html>\n' % (_e(labels['footer']),
-                                                                      _e(report.get('schema_version', ''))))
+    parts.append('</main><footer>%s %s</footer></body></html>\n' % (
+        _e(labels['footer']), _e(report.get('schema_version', ''))))
     return ''.join(parts)

@@ -34,7 +34,7 @@ def _run(args, url, timeout=120):
     try:
         cmd = [chromium_binary()] + list(FLAGS) + ['--user-data-dir=%s' % profile] + list(args) + [url]
         proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout,
-                              env=dict(os.environ, LANG='C.UTF-8'))
+                              env=dict(os.environ, LANG='C.UTF-8'), check=False)
         if proc.returncode != 0:
             raise AssertionError('chromium failed (rc=%s): %s' % (proc.returncode, proc.stderr.decode('utf-8', 'replace')[-2000:]))
         return proc

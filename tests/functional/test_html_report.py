@@ -5,9 +5,11 @@ kept as test artifacts in tests/output/html/ (the README's image comes from ther
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -21,6 +23,8 @@ from ansible_collections.tank.monitoring.tests.unit.plugins.module_utils.html_sa
 from ansible_collections.tank.monitoring.tests.unit.plugins.module_utils.html_tree import parse
 
 from chromium_support import dump_dom, page_requests, screenshot
+from conftest import run_playbook
+from oracle_support import closed_port
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ARTIFACTS = os.path.join(REPO, 'tests', 'output', 'html')
@@ -144,3 +148,31 @@ def test_the_font_stack_has_a_hangul_font_installed():
                          timeout=60).stdout.decode('utf-8')
     assert 'Noto Sans CJK KR' in out
     assert '"Noto Sans CJK KR"' in audit_html(healthy_report())
+
+
+def test_report_of_a_real_audit_run(tmp_path):
+    """audit.json of a real playbooks/audit.yml run (resources on localhost, one host that refuses
+    SSH) rendered: both hosts, the matrix cell, the unreachable host's reason."""
+    local = {'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable}
+    gone = {'ansible_connection': 'ssh', 'ansible_host': '127.0.0.1', 'ansible_port': closed_port(),
+            'ansible_user': 'nobody', 'ansible_ssh_common_args': '-o StrictHostKeyChecking=no -o BatchMode=yes'}
+    inventory = tmp_path / 'hosts.yml'
+    inventory.write_text(json.dumps({'all': {'hosts': {'good': local, 'gone': gone}, 'vars': {
+        'audit_checks': ['resources'], 'audit_options': {'resources': {'cpu_sample_seconds': 0}}}}}))
+    report_dir = tmp_path / 'reports'
+    run_playbook(os.path.join(REPO, 'playbooks', 'audit.yml'), inventory=str(inventory),
+                 extra_vars={'audit_report_dir': str(report_dir)}, check=True)
+    report = json.loads((report_dir / 'audit.json').read_text())
+    assert report['hosts']['gone']['status'] == 'unreachable'
+
+    path = tmp_path / 'audit.html'
+    path.write_text(audit_html(report), encoding='utf-8')
+    dom = parse(dump_dom(str(path)))
+    rows = dict((r.find('th', 'rowname').text(), r) for r in dom.find_all('tr', 'row-host'))
+    assert set(rows) == {'good', 'gone'}
+    resources = [c for c in rows['good'].find_all('td', 'cell')]
+    assert len(resources) == 1 and 's-%s' % report['hosts']['good']['checks']['resources']['status'] in resources[0].classes
+    assert 's-unreachable' in rows['gone'].find(cls='pill').classes
+    reason = [f for f in dom.find_all('li', 'finding') if 'gone' in f.text()]
+    assert len(reason) == 1 and ' '.join(report['hosts']['gone']['reason'].split())[:60] in reason[0].text()
+    screenshot(str(path), _artifact('audit-real-run.png'), size='1400,700')

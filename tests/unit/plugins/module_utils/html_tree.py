@@ -27,8 +27,7 @@ class Node(object):
     def iter(self):
         yield self
         for child in self.children:
-            for node in child.iter():
-                yield node
+            yield from child.iter()
 
     def find_all(self, tag=None, cls=None, **attrs):
         return [n for n in self.iter() if (tag is None or n.tag == tag) and (cls is None or cls in n.classes)

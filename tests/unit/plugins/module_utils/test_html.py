@@ -185,3 +185,12 @@ def test_bad_input_is_a_message_naming_the_argument(args, message):
 def test_filter_is_registered():
     assert FilterModule().filters()['audit_html'] is audit_html
     assert audit_html(healthy_report()).startswith('<!DOCTYPE html>')
+
+
+def test_a_threshold_mapping_reads_as_its_levels():
+    report = faulty_report()
+    finding = report['hosts']['worker02']['checks']['resources']['findings'][0]
+    finding['threshold'] = {'critical': 90, 'direction': 'above', 'name': 'filesystem_used_percent', 'unit': '%', 'warning': 80}
+    text = parse(render_html(report)).text()
+    assert 'threshold warning ≥ 80%, critical ≥ 90%' in text
+    assert "'direction'" not in text
