@@ -170,7 +170,7 @@ def test_report_of_a_real_audit_run(tmp_path):
     dom = parse(dump_dom(str(path)))
     rows = dict((r.find('th', 'rowname').text(), r) for r in dom.find_all('tr', 'row-host'))
     assert set(rows) == {'good', 'gone'}
-    resources = [c for c in rows['good'].find_all('td', 'cell')]
+    resources = rows['good'].find_all('td', 'cell')
     assert len(resources) == 1 and 's-%s' % report['hosts']['good']['checks']['resources']['status'] in resources[0].classes
     assert 's-unreachable' in rows['gone'].find(cls='pill').classes
     reason = [f for f in dom.find_all('li', 'finding') if 'gone' in f.text()]
