@@ -10,6 +10,10 @@ debian_packages=(
   nginx
   cron
   prometheus-node-exporter
+  # audit.html is rendered in headless Chromium (tests/functional/test_html_report.py); Noto CJK
+  # renders the Hangul of Korean reports.
+  chromium
+  fonts-noto-cjk
 )
 # PM2, and a real NestJS app with @nestjs/terminus for the health check (tests/functional/nest_app).
 npm_packages=(
