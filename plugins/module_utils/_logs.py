@@ -481,10 +481,18 @@ def _judge(result, scan, app, now, window, window_start, scheduler_app, worker_a
     judged = not scan.untimestamped
     if app == worker_app and judged:
         result.metric('worker_jobs_in_window', scan.jobs)
-        if expect_jobs:
+        # A log truncated or rotated minutes ago covers less than the window: no job in 2 minutes of log
+        # does not prove an idle worker. Judged once the log covers at least half the window.
+        covered_from = scan.covered_from()
+        covers = None
+        if covered_from is not None and covered_from > window_start:
+            covers = round(max(0.0, now - covered_from) / 60.0, 1)
+            result.metric('worker_log_covers_minutes', covers)
+        if expect_jobs and (covers is None or covers >= window / 2.0 or scan.jobs):
             result.judge('worker.idle', 'worker_jobs_in_window', scan.jobs,
-                         'The worker ({subject}) wrote {value} "Processing job" line(s) in the last {window} minutes.',
-                         subject=app, window=window_text)
+                         'The worker ({subject}) wrote {value} "Processing job" line(s) in the last {window} minutes'
+                         + ('.' if covers is None else ' its logs cover (since they were truncated or rotated).'),
+                         subject=app, window=window_text if covers is None else format_number(covers, 1))
     if app == scheduler_app and judged:
         if scan.last_scheduler is not None:
             minutes = round(max(0.0, now - scan.last_scheduler) / 60.0, 1)

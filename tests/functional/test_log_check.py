@@ -151,6 +151,22 @@ def test_log_covering_minutes_cannot_prove_hours_of_silence(logs, run_module):
     assert result['metrics']['scheduler_last_line_minutes_ago'] is None
 
 
+def test_worker_log_rotated_minutes_ago_is_not_called_idle(logs, run_module):
+    """Issue 11 sibling: a worker log that covers 3 of the window's 15 minutes cannot prove an idle worker."""
+    worker = write_log(logs / 'worker-out.log', [(ago, 'Scheduler: created 0 jobs') for ago in range(180, 0, -60)])
+    result, _run = run_module(MODULE, files_args(logs, worker=[worker]))
+    assert 'logs.worker.idle' not in ids(result)
+    assert 2 <= result['metrics']['worker_log_covers_minutes'] <= 4
+    assert result['metrics']['worker_jobs_in_window'] == 0
+
+
+def test_worker_log_covering_most_of_the_window_without_jobs_is_idle(logs, run_module):
+    worker = write_log(logs / 'worker-out.log', [(ago, 'Scheduler: created 0 jobs') for ago in range(600, 0, -60)])
+    result, _run = run_module(MODULE, files_args(logs, worker=[worker]))
+    idle = finding(result, 'logs.worker.idle')
+    assert 'logs cover' in idle['message'] and idle['value'] == 0
+
+
 def test_log_covering_45_minutes_proves_only_45_minutes_of_silence(logs, run_module):
     worker = write_log(logs / 'worker-out.log', [(ago, 'Processing job') for ago in range(45 * 60, 0, -30)])
     result, _run = run_module(MODULE, files_args(logs, worker=[worker]))
