@@ -351,7 +351,7 @@ def _matrix_rows(kind, items, checks, color, extra=None):
             widths[i] = max(widths[i], display_width(text))
     lines = ['  '.join(pad(h, widths[i]) for i, h in enumerate(header)).rstrip()]
     for row in rows:
-        cells = [_paint(pad(text, widths[i]), status, color) if status else pad(text, widths[i])
+        cells = [(_paint(text, status, color) if status else text) + ' ' * (widths[i] - display_width(text))
                  for i, (text, status) in enumerate(row)]
         lines.append('  '.join(cells).rstrip())
     return lines
@@ -678,6 +678,8 @@ def prometheus_text(report):
     out = []
 
     def family(name, help_text, samples):
+        if not samples:
+            return
         out.append('# HELP %s %s' % (name, help_text))
         out.append('# TYPE %s gauge' % name)
         out.extend(_sample(name, labels, value) for labels, value in samples)
