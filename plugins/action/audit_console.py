@@ -25,7 +25,7 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
-        _, args = self.validate_argument_spec(argument_spec=dict(
+        dummy, args = self.validate_argument_spec(argument_spec=dict(
             report=dict(type='dict', required=True),
             report_path=dict(type='str'),
             color=dict(type='str', default='auto', choices=['auto', 'always', 'never']),

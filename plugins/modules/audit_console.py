@@ -49,7 +49,10 @@ attributes:
 notes:
   - C(changed) is always V(false). The text is printed, not returned, so C(-v) does not repeat it.
 seealso:
-  - role: tank.monitoring.audit
+  - plugin: tank.monitoring.audit_console_text
+    plugin_type: filter
+  - plugin: tank.monitoring.audit_report
+    plugin_type: filter
 '''
 
 EXAMPLES = r'''
