@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.tank.monitoring.plugins.module_utils import _render
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import STATUS_ORDER, UNKNOWN, worst_of
 
 SCHEMA_VERSION = 2
@@ -262,50 +263,9 @@ def audit_host_status(report, host):
     return worst_of(statuses)
 
 
-def _matrix(title, entries, checks):
-    width = max([len(title)] + [len(name) for name in entries])
-    lines = ['%-*s  %-11s' % (width, title, 'STATUS') + ''.join('  %-9s' % c for c in checks)]
-    for name in sorted(entries):
-        entry = entries[name]
-        cells = ''.join('  %-9s' % entry['checks'].get(c, {}).get('status', '-') for c in checks)
-        lines.append('%-*s  %-11s' % (width, name, entry['status'].upper()) + cells)
-    return lines
-
-
-def _finding_lines(kind, name, entry, checks):
-    lines = []
-    if entry.get('reason'):
-        lines.append('  [%s] %s %s: %s' % (entry['status'], kind, name, entry['reason']))
-    for check in checks:
-        for finding in entry['checks'].get(check, {}).get('findings', []):
-            lines.append('  [%s] %s %s: %s' % (finding['status'], name, finding['id'], finding['message']))
-            if finding.get('remedy'):
-                lines.append('      remedy: %s' % finding['remedy'])
-    return lines
-
-
 def audit_summary_text(report, report_path=None):
-    """A plain-text summary for the console: host and site matrices, then every finding."""
-    hosts = report.get('hosts', {})
-    sites = report.get('sites', {})
-    host_checks = [c for c in CHECK_KEYS if any(c in h.get('checks', {}) for h in hosts.values())]
-    site_checks = [c for c in CHECK_KEYS if any(c in s.get('checks', {}) for s in sites.values())]
-    lines = ['Tank monitoring audit, %s' % report.get('generated_at'), ''] + _matrix('HOST', hosts, host_checks)
-    if sites:
-        lines += [''] + _matrix('SITE', dict((name, dict(entry, status=entry['status'])) for name, entry in sites.items()),
-                                site_checks)
-    findings = []
-    for name in sorted(hosts):
-        findings += _finding_lines('host', name, hosts[name], host_checks)
-    for name in sorted(sites):
-        findings += _finding_lines('site', name, sites[name], site_checks)
-    lines += ['', 'Findings:' if findings else 'Findings: none'] + findings
-    summary = report.get('summary', {})
-    lines += ['', 'Summary: %d host(s), %d site(s): %s' % (summary.get('hosts', 0), summary.get('sites', 0), ', '.join(
-        '%d %s' % (summary.get(s, 0), s) for s in STATUS_ORDER + (UNREACHABLE,)))]
-    if report_path:
-        lines.append('Report: %s' % report_path)
-    return '\n'.join(lines)
+    """The plain-text console report (summary.txt): see ``_render.console_text``."""
+    return _render.console_text(report, color=False, report_path=report_path)
 
 
 class FilterModule(object):

@@ -53,7 +53,7 @@ class PlaybookRun(object):
 
 
 def run_playbook(playbook, inventory=None, extra_vars=None, check=False, verbosity=0, env=None, timeout=600,
-                 cwd=None):
+                 cwd=None, args=()):
     """Run ansible-playbook on a playbook file; return a PlaybookRun with the parsed json output."""
     cmd = [os.path.join(BIN, 'ansible-playbook'), playbook, '-i', inventory or os.path.join(REPO, 'inventories', 'local')]
     if extra_vars:
@@ -62,10 +62,15 @@ def run_playbook(playbook, inventory=None, extra_vars=None, check=False, verbosi
         cmd.append('--check')
     if verbosity:
         cmd.append('-' + 'v' * verbosity)
+    cmd += list(args)
     proc = subprocess.run(cmd, capture_output=True, text=True, env=ansible_env(**(env or {})), timeout=timeout,
                           cwd=cwd or REPO, check=False)
     try:
-        data = json.loads(proc.stdout[proc.stdout.index('{'):]) if '{' in proc.stdout else {}
+        # The json document is the last thing printed; text printed before it (the audit's console
+        # report) may contain braces.
+        start = proc.stdout.rfind('{"custom_stats"')
+        start = start if start >= 0 else proc.stdout.find('{')
+        data = json.loads(proc.stdout[start:]) if start >= 0 else {}
     except ValueError:
         data = {}
     return PlaybookRun(proc, data)

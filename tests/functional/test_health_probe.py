@@ -22,6 +22,7 @@ import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
 from conftest import REPO, run_playbook
+from ansible_collections.tank.monitoring.plugins.module_utils._render import METRIC_NAMES as AUDIT_METRICS
 from health_support import (Backend, CronDaemon, NodeExporter, crontab, free_port, load_probe_module,
                             remove_cron_entry, run_probe, write_probe_config)
 
@@ -337,7 +338,7 @@ def test_grafana_dashboard_queries_only_metrics_the_probe_or_node_exporter_provi
     with open(DASHBOARD) as handle:
         dashboard = json.load(handle)
     probe = load_probe_module()
-    known = set(probe.METRIC_NAMES) | NODE_EXPORTER_METRICS
+    known = set(probe.METRIC_NAMES) | NODE_EXPORTER_METRICS | set(AUDIT_METRICS)
     used = set()
     for query in dashboard_queries(dashboard):
         names = metric_names(query)
@@ -347,6 +348,8 @@ def test_grafana_dashboard_queries_only_metrics_the_probe_or_node_exporter_provi
     # The dashboard shows the probe beside the host's CPU, memory and disk.
     assert {'tank_health_probe_up', 'tank_health_probe_latency_seconds'} <= used
     assert {'node_cpu_seconds_total', 'node_memory_MemAvailable_bytes', 'node_filesystem_avail_bytes'} <= used
+    # ... and the audit's tank_audit.prom (audit role), whose metrics the renderer declares.
+    assert {'tank_audit_host_check_status', 'tank_audit_last_run_timestamp_seconds'} <= used
     # Every metric the probe declares is one it actually writes.
     rendered = probe.render_metrics([{'name': 'health', 'url': 'http://x/', 'tank_health_probe_up': 1,
                                       'tank_health_probe_latency_seconds': 0.1,
@@ -368,6 +371,9 @@ def test_real_node_exporter_serves_the_probe_textfile_and_every_dashboard_metric
     backend = backends('ok')
     config = probe_config(tmp_path, probe_dirs, [health_target(backend.url())])
     assert run_probe(config).returncode == 0
+    # The audit role's tank_audit.prom beside the probe's file, as its audit_report_textfile_dir writes it.
+    with open(os.path.join(str(probe_dirs['textfile']), 'tank_audit.prom'), 'w') as handle:
+        handle.write(render_audit_prom())
     exporter = NodeExporter(str(probe_dirs['textfile']))
     try:
         scraped = exporter.scrape()
@@ -385,6 +391,23 @@ def test_real_node_exporter_serves_the_probe_textfile_and_every_dashboard_metric
     assert errors == [0.0]
     up = [s for s in samples if s.name == 'tank_health_probe_up']
     assert [(s.labels['target'], s.value) for s in up] == [('health', 1.0)]
+    audit = [(s.labels['host'], s.labels['check'], s.value) for s in samples if s.name == 'tank_audit_host_check_status']
+    assert audit == [('app01', 'pm2', 3.0)]
+
+
+def render_audit_prom():
+    from ansible_collections.tank.monitoring.plugins.module_utils import _render
+    stopped = {'id': 'pm2.app.stopped', 'status': 'critical', 'message': 'backend stopped', 'subject': 'backend'}
+    report = {'generated_at': '2026-12-01T09:00:00Z', 'summary': {'hosts': 1, 'sites': 1, 'critical': 1},
+              'hosts': {'app01': {'site': 'alpha', 'status': 'critical',
+                                  'checks': {'pm2': {'status': 'critical', 'findings': [stopped]}},
+                                  'root_causes': [{'finding': 'pm2.app.stopped', 'check': 'pm2', 'checklist': 1,
+                                                   'remedy': 'pm2 start backend', 'explains': []}]}},
+              'sites': {'alpha': {'runner': 'app01', 'status': 'ok', 'checks': {'oracle': {'status': 'ok', 'findings': []}}}}}
+    report['since_last_audit'] = _render.since_last(report, dict(report, hosts={}))
+    text = _render.prometheus_text(report)
+    assert set(f.name for f in text_string_to_metric_families(text)) == set(_render.METRIC_NAMES)
+    return text
 
 
 def test_role_preflight_requires_the_probe_python(tmp_path, role_vars):

@@ -54,5 +54,5 @@ class CallbackModule(CallbackBase):
 
     def v2_playbook_on_stats(self, stats):
         summary = dict((host, stats.summarize(host)) for host in sorted(stats.processed))
-        self._display.display(json.dumps({'plays': self.plays, 'stats': summary}, cls=AnsibleJSONEncoder,
+        self._display.display(json.dumps({'plays': self.plays, 'stats': summary, 'custom_stats': getattr(stats, 'custom', {})}, cls=AnsibleJSONEncoder,
                                          sort_keys=True))

@@ -1,0 +1,83 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, tank.monitoring contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Filters that render the fleet report in the formats the audit role writes (docs/audit-report.md).
+
+Thin wrappers of plugins/module_utils/_render.py; each filter is documented in the YAML file of
+its name beside this one.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.tank.monitoring.plugins.module_utils import _render
+
+
+def _report(report, name):
+    if not isinstance(report, dict) or not isinstance(report.get('hosts', {}), dict):
+        raise AnsibleFilterError('%s expects the audit report (a mapping with hosts and sites), got %s'
+                                 % (name, type(report).__name__))
+    return report
+
+
+def audit_since_last(report, previous=None):
+    """New, resolved and persisting findings against the previous report (a dict, JSON text or empty)."""
+    _report(report, 'audit_since_last')
+    if isinstance(previous, (str, bytes)):
+        text = previous.decode('utf-8', 'replace') if isinstance(previous, bytes) else previous
+        if not text.strip():
+            previous = None
+        else:
+            try:
+                previous = json.loads(text)
+            except ValueError as exc:
+                result = _render.since_last(report, None)
+                result.update(first_audit=False, previous_error='the previous audit.json is not valid JSON: %s' % exc)
+                return result
+    return _render.since_last(report, previous)
+
+
+def audit_console_text(report, report_path=None, color=False):
+    """The console report as text (plain unless ``color``)."""
+    return _render.console_text(_report(report, 'audit_console_text'), color=bool(color), report_path=report_path)
+
+
+def audit_markdown(report, report_path=None):
+    """The report in Markdown (audit.md)."""
+    return _render.markdown(_report(report, 'audit_markdown'), report_path=report_path)
+
+
+def audit_junit(report, fail_on='never'):
+    """The report as JUnit XML (junit.xml)."""
+    if fail_on not in ('never', 'warning', 'unknown', 'critical'):
+        raise AnsibleFilterError('audit_junit: fail_on must be never, warning, unknown or critical, got %r' % (fail_on,))
+    return _render.junit_xml(_report(report, 'audit_junit'), fail_on=fail_on)
+
+
+def audit_prometheus(report):
+    """The report in the Prometheus text exposition format (tank_audit.prom)."""
+    return _render.prometheus_text(_report(report, 'audit_prometheus'))
+
+
+def audit_stats(report, paths=None):
+    """The summary the role publishes with set_stats."""
+    if paths is not None and not isinstance(paths, dict):
+        raise AnsibleFilterError('audit_stats: paths must map a format to its file path')
+    return _render.stats(_report(report, 'audit_stats'), paths)
+
+
+class FilterModule(object):
+    def filters(self):
+        return {
+            'audit_since_last': audit_since_last,
+            'audit_console_text': audit_console_text,
+            'audit_markdown': audit_markdown,
+            'audit_junit': audit_junit,
+            'audit_prometheus': audit_prometheus,
+            'audit_stats': audit_stats,
+        }
