@@ -75,7 +75,8 @@ FAULTS = {
                       ['storage.mount.missing']),
     'nas-readonly': ('the NAS share remounted read-only.', ['storage.write.read_only']),
     'nas-full': ('the NAS share filled to 100%.', ['storage.write.no_space']),
-    'disk-full': ('the local disk holding the PM2 home and logs filled to 96%.', ['resources.filesystem.used']),
+    'disk-full': ('the local disk holding the batch directory, the PM2 home and logs filled to 96%.',
+                  ['storage.filesystem.used']),
     'ses-quota': ('%d mails really sent through moto: 96%% of the daily SES quota is used.'
                   % int(MOTO_DAILY_QUOTA * 0.96), ['ses.quota.used']),
     'ses-keys-revoked': ('moto starts checking signatures: the backend\'s SES keys are no longer accepted.',
