@@ -21,12 +21,14 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export PATH := $(CURDIR)/$(BIN):$(CURDIR)/$(BUILD)/node/node_modules/.bin:$(PATH)
 
-.PHONY: thresholds-doc help audit test prepare prepare-test system-deps unit functional sanity lint changelog-lint build bench clean
+.PHONY: demo demo-faults demo-down thresholds-doc help audit test prepare prepare-test system-deps unit functional sanity lint changelog-lint build bench clean
 
 help:
 	@echo "make audit   - audit this machine (inventories/local); report in reports/"
 	@echo "make test    - unit, sanity, lint, changelog and functional tests (real components)"
 	@echo "make build   - build the collection tarball"
+	@echo "make demo    - stand up a simulated Tank site here (root) and audit it; FAULT=<name> breaks it"
+	@echo "make demo-faults / make demo-down - list the faults / remove everything the demo started"
 
 $(BIN)/.runtime: requirements/runtime.txt
 	@test -n "$(PYTHON)" || { echo "Python $(PYTHON_VERSION) not found: install it (e.g. pyenv install 3.12) or pass PYTHON=/path/to/python3.12" >&2; exit 1; }
@@ -71,6 +73,20 @@ lint: prepare-test
 changelog-lint: prepare-test
 	$(BIN)/antsibull-changelog lint
 
+# The demo site is built from the functional tests' support code (PM2, nginx, NestJS, moto): it needs
+# the test dependencies. State in .build/demo/, report in reports/demo/.
+DEMO := $(BIN)/python tests/functional/demo_site.py
+FAULT ?=
+
+demo: prepare-test
+	$(DEMO) $(if $(FAULT),fault $(FAULT),up)
+
+demo-faults: prepare-test
+	@$(DEMO) faults
+
+demo-down: prepare-test
+	$(DEMO) down
+
 thresholds-doc: prepare
 	$(BIN)/python tests/tools/thresholds_doc.py
 
@@ -81,4 +97,5 @@ bench: prepare-test
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b; done
 
 clean:
+	@if [ -f $(BUILD)/demo/state.json ] && [ -x $(BIN)/python ]; then $(DEMO) down; fi
 	rm -rf $(VENV) $(BUILD) reports tests/output
