@@ -97,10 +97,10 @@ def test_hung_dependencies_are_cut_at_their_own_bounds_and_the_rest_is_not_delay
     log = write_log(tmp_path / 'worker-out.log', [(5, 'a' * 40 + 'b')])
     with Backend('hang') as silent_http, loopback_server(silent_handler) as silent_oracle:
         started = time.monotonic()
-        result, _run = run_module('tank.monitoring.audit', {'timeout': 8, 'checks': {
+        result, _run = run_module('tank.monitoring.audit', {'timeout': 10, 'checks': {
             'resources': {'cpu_sample_seconds': 0, 'exclude_mounts': [hung], 'mount_timeout': 1,
                           'thresholds': {'load_per_core': {'warning': None, 'critical': None}}},
-            'health': {'url': silent_http.url(), 'use_proxy': False, 'timeout': 2},
+            'health': {'url': silent_http.url(), 'use_proxy': False, 'timeout': 4},
             'oracle': {'host': '127.0.0.1', 'port': silent_oracle.port, 'service_name': 'TANKPDB',
                        'user': 'tank_monitor', 'password': ORACLE_PASSWORD, 'connect_timeout': 30, 'timeout': 3},
             'storage': {'paths': [{'path': hung}], 'path_timeout': 1.5, 'timeout': 3},
@@ -111,8 +111,8 @@ def test_hung_dependencies_are_cut_at_their_own_bounds_and_the_rest_is_not_delay
         elapsed = time.monotonic() - started
     assert 'checks' in result, result.get('msg')
     checks = result['checks']
-    assert result['duration_seconds'] <= 8 + 1
-    assert elapsed < 8 + 10  # the whole playbook, Ansible's start-up included
+    assert result['duration_seconds'] <= 10 + 1
+    assert elapsed < 10 + 15  # the whole playbook, Ansible's start-up included
     assert ids(checks['health']) == ['health.request.timeout']
     assert checks['oracle']['status'] in ('critical', 'unknown')
     assert checks['oracle']['duration_seconds'] <= 3 + 1
