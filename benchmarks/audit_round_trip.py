@@ -29,6 +29,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(REPO, 'tests', 'functional'))
+sys.path.insert(0, os.path.join(REPO, '.build', 'collections'))
 
 import pm2_support  # noqa: E402
 from health_support import Backend  # noqa: E402
