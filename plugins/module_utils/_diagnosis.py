@@ -86,7 +86,7 @@ RULES = (
         'causes': ('resources.filesystem.used', 'resources.filesystem.inodes'),
         'cause_status': CRITICAL,
         'symptoms': (symptom('pm2.daemon.not_running'), symptom('pm2.app.errored'), symptom('pm2.app.restart_loop'),
-                     symptom('pm2.app.not_online'), symptom('storage.write.no_space')),
+                     symptom('pm2.app.not_online')),
     },
     {
         'id': 'pm2-daemon-down',
