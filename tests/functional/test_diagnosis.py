@@ -108,9 +108,11 @@ def pm2_host_options(pm2, port):
 def test_errored_backend_is_the_root_cause_of_the_refused_health_api_and_its_error_log(pm2, tmp_path):
     port = free_port()
     env_file = start_backend_and_worker(pm2, port)
-    # The fault: the backend's .env is gone; its restart dies at once until PM2 gives up.
+    # The fault: the backend's .env is gone; started again (as a deploy does: delete, start), it dies
+    # at once until PM2 gives up.
     os.unlink(env_file)
-    pm2.pm2('restart', 'backend')
+    pm2.pm2('delete', 'backend')
+    pm2.start('backend', BACKEND_ON_PORT_JS % port)
     pm2.wait_for(lambda: pm2.status('backend') == 'errored', timeout=90, what='backend errored')
     report, _run = audit(tmp_path, ['pm2', 'logs', 'health'], pm2_host_options(pm2, port))
     host = report['hosts']['localhost']
