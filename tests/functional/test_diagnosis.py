@@ -141,6 +141,25 @@ def test_stopped_backend_explains_the_refused_health_api(pm2, tmp_path):
     assert root['checklist'].startswith('§13.1 ')
 
 
+def test_pm2_daemon_down_is_one_cause_not_six_alarms(pm2, tmp_path):
+    port = free_port()
+    start_backend_and_worker(pm2, port)
+    pm2.pm2('kill')  # the daemon and with it both apps
+    assert pm2.daemon_processes() == []
+    report, _run = audit(tmp_path, ['pm2', 'logs', 'health'], pm2_host_options(pm2, port))
+    host = report['hosts']['localhost']
+    (root,) = host['root_causes']
+    assert root['finding'] == 'pm2.daemon.not_running' and root['rule'] == 'pm2-daemon-down'
+    assert root['checklist'] == '§13.1 Backend not answering -> check `pm2 status`'
+    assert 'health.request.refused' in root['explains']
+    explained = [f for result in host['checks'].values() for f in result['findings'] if f.get('explained_by')]
+    others = [f['id'] for result in host['checks'].values() for f in result['findings']
+              if not f.get('explained_by') and f['id'] != 'pm2.daemon.not_running']
+    assert others == [], others  # every other alarm is nested under the daemon
+    assert {f['explained_by'] for f in explained} == {'localhost:pm2.daemon.not_running'}
+    assert pm2.daemon_processes() == []  # the audit started no daemon
+
+
 def test_oracle_refusing_ora12514_explains_the_logs_db_and_the_ora_lines_of_the_app_log(tmp_path):
     log = write_log(tmp_path / 'backend-error.log',
                     [(ago, 'Error: ORA-12514: TNS:listener does not currently know of service requested in connect '

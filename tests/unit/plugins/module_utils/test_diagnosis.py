@@ -41,11 +41,8 @@ def report(hosts=None, sites=None):
 
 
 def all_findings(rep):
-    for section in ('hosts', 'sites'):
-        for entry in rep[section].values():
-            for result in entry['checks'].values():
-                for f in result['findings']:
-                    yield f
+    return [f for section in ('hosts', 'sites') for entry in rep[section].values()
+            for result in entry['checks'].values() for f in result['findings']]
 
 
 # ---- the rules' data -------------------------------------------------------------------------------------------
@@ -316,4 +313,4 @@ def test_healthy_report_has_no_root_cause():
     rep = report({'app01': ('s1', [])}, {'s1': []})
     _diagnosis.diagnose(rep)
     assert rep['hosts']['app01']['root_causes'] == [] and rep['sites']['s1']['root_causes'] == []
-    assert list(all_findings(rep)) == []
+    assert all_findings(rep) == []
