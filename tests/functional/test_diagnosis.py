@@ -108,20 +108,27 @@ def pm2_host_options(pm2, port):
 def test_errored_backend_is_the_root_cause_of_the_refused_health_api_and_its_error_log(pm2, tmp_path):
     port = free_port()
     env_file = start_backend_and_worker(pm2, port)
-    # The fault: the backend's .env is gone; started again (as a deploy does: delete, start), it dies
-    # at once until PM2 gives up.
+    # The fault: the backend's .env is gone; started again from its ecosystem file (as a deploy does),
+    # it dies at once until PM2 gives up. min_uptime set as an ecosystem file may: on a loaded machine
+    # a start-and-die can outlast PM2's default 1 s, would not count as unstable and loop forever.
     os.unlink(env_file)
     pm2.pm2('delete', 'backend')
-    pm2.start('backend', BACKEND_ON_PORT_JS % port)
-    pm2.wait_for(lambda: pm2.status('backend') == 'errored', timeout=90, what='backend errored')
+    ecosystem = os.path.join(pm2.apps_dir, 'ecosystem.json')
+    with open(ecosystem, 'w') as handle:
+        json.dump({'apps': [{'name': 'backend', 'script': os.path.join(pm2.apps_dir, 'backend.js'), 'time': True,
+                             'min_uptime': 30000, 'max_restarts': 5}]}, handle)
+    pm2.pm2('start', ecosystem)
+    pm2.wait_for(lambda: pm2.status('backend') == 'errored', timeout=180, what='backend errored')
     report, _run = audit(tmp_path, ['pm2', 'logs', 'health'], pm2_host_options(pm2, port))
     host = report['hosts']['localhost']
+    assert host['root_causes'], json.dumps(host, indent=1)[:6000]
     first = host['root_causes'][0]
-    assert first['finding'] == 'pm2.app.errored' and first['subject'] == 'backend'
+    assert first['finding'] == 'pm2.app.errored' and first['subject'] == 'backend', json.dumps(host, indent=1)[:6000]
     assert first['check'] == 'pm2' and first['rule'] == 'pm2-app-down'
     assert first['checklist'] == '§13.1 Backend not answering -> check `pm2 status`'
     assert 'read the logs' in first['remedy']
-    assert 'health.request.refused' in first['explains'] and 'logs.errors.other' in first['explains']
+    assert 'health.request.refused' in first['explains'] and 'logs.errors.other' in first['explains'], \
+        json.dumps(host, indent=1)[:6000]
     (refused,) = findings(host, 'health.request.refused')
     assert refused['explained_by'] == 'localhost:pm2.app.errored'
     errors = [f for f in findings(host, 'logs.errors.other') if f['subject'] == 'backend']
