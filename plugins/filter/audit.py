@@ -16,8 +16,9 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _render
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import STATUS_ORDER, UNKNOWN, worst_of
+from ansible_collections.tank.monitoring.plugins.module_utils._diagnosis import diagnose
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 UNREACHABLE = 'unreachable'
 # The registry's checks, in its order, by scope.
 HOST_CHECK_KEYS = ('resources', 'pm2', 'logs', 'health', 'nginx', 'storage')
@@ -212,8 +213,9 @@ def _failure_reason(result):
 
 def audit_report(hostvars, hosts, generated_at, plan_fact='_audit_plan', result_fact='_audit_result',
                  fallback_fact='_audit_site_result'):
-    """The fleet report (schema version 2): ``hosts`` with their host checks, ``sites`` with the
-    site checks run once per site, every host present (unreachable and failed ones with a reason)."""
+    """The fleet report (schema version 3): ``hosts`` with their host checks, ``sites`` with the
+    site checks run once per site, every host present (unreachable and failed ones with a reason),
+    and the diagnosis (``root_causes``, ``explained_by``: docs/diagnosis.md)."""
     report_hosts, sites = {}, {}
     for host in hosts:
         variables = hostvars[host] if host in hostvars else {}
@@ -250,8 +252,8 @@ def audit_report(hostvars, hosts, generated_at, plan_fact='_audit_plan', result_
     summary = {'hosts': len(report_hosts), 'sites': len(sites)}
     for status in STATUS_ORDER + (UNREACHABLE,):
         summary[status] = sum(1 for h in report_hosts.values() if h['status'] == status)
-    return {'schema_version': SCHEMA_VERSION, 'generated_at': generated_at, 'summary': summary,
-            'hosts': report_hosts, 'sites': sites}
+    return diagnose({'schema_version': SCHEMA_VERSION, 'generated_at': generated_at, 'summary': summary,
+                     'hosts': report_hosts, 'sites': sites})
 
 
 def audit_host_status(report, host):

@@ -147,7 +147,7 @@ def test_two_hosts_of_one_site_run_the_site_checks_once(tmp_path):
         ran[host] = sorted(audit['checks'])
     assert ran == {'app01': ['logsdb', 'resources'], 'app02': ['resources']}
     report = json.loads((report_dir / 'audit.json').read_text())
-    assert report['schema_version'] == 2
+    assert report['schema_version'] == 3
     assert set(report['sites']) == {'customer-a'}
     assert report['sites']['customer-a']['runner'] == 'app01'
     assert list(report['sites']['customer-a']['checks']) == ['logsdb']

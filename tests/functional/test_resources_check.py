@@ -272,7 +272,7 @@ def test_audit_playbook_writes_the_documented_report(tmp_path, tmpfs):
     assert run.rc == 0, run.stdout[-3000:] + run.stderr[-3000:]
     report = json.loads((report_dir / 'audit.json').read_text())
     assert set(report) == {'schema_version', 'generated_at', 'summary', 'hosts', 'sites'}
-    assert report['schema_version'] == 2
+    assert report['schema_version'] == 3
     assert report['summary']['hosts'] == 1 and report['summary']['critical'] == 1
     host = report['hosts']['localhost']
     assert host['status'] == 'critical'

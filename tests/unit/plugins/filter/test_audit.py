@@ -136,16 +136,16 @@ def test_report_has_hosts_sites_and_every_host_even_when_failed():
     hostvars['web01']['_audit_result'] = {'unreachable': True, 'msg': 'Failed to connect: Connection refused'}
     hostvars['db01']['_audit_result'] = {'failed': True, 'msg': 'python3: not found'}
     report = audit_report(hostvars, ['app01', 'app02', 'web01', 'db01'], '2026-12-01T00:00:00Z')
-    assert report['schema_version'] == 2
+    assert report['schema_version'] == 3
     assert set(report['hosts']['app01']['checks']) == {'resources', 'pm2'}
     assert report['hosts']['app01']['status'] == 'critical'
-    assert report['sites']['default'] == {'runner': 'app01', 'status': 'warning',
+    assert report['sites']['default'] == {'runner': 'app01', 'status': 'warning', 'root_causes': [],
                                           'checks': {'oracle': {'status': 'warning', 'metrics': {}, 'duration_seconds': 0.1,
                                                                 'findings': check('warning', 'oracle.connect.slow')['findings']}}}
     assert report['hosts']['web01']['status'] == 'unreachable'
     assert 'Connection refused' in report['hosts']['web01']['reason']
     assert report['hosts']['db01']['status'] == 'unknown' and 'python3' in report['hosts']['db01']['reason']
-    assert report['hosts']['app02'] == {'site': 'default', 'checks': {}, 'status': 'unreachable',
+    assert report['hosts']['app02'] == {'site': 'default', 'checks': {}, 'status': 'unreachable', 'root_causes': [],
                                         'reason': 'no result: the host was unreachable or failed before the audit ran'}
     assert report['summary'] == {'hosts': 4, 'sites': 1, 'ok': 0, 'warning': 0, 'unknown': 1, 'critical': 1,
                                  'unreachable': 2}
@@ -160,7 +160,7 @@ def test_host_with_only_site_checks_another_host_ran_is_ok():
     hostvars['app01']['_audit_result'] = {'status': 'ok', 'checks': {'ses': check('ok')}}
     hostvars['app02']['_audit_result'] = {'skipped': True, 'changed': False}
     report = audit_report(hostvars, ['app01', 'app02'], 'now')
-    assert report['hosts']['app02'] == {'site': 'default', 'checks': {}, 'status': 'ok'}
+    assert report['hosts']['app02'] == {'site': 'default', 'checks': {}, 'status': 'ok', 'root_causes': []}
     assert report['sites']['default']['runner'] == 'app01'
 
 
