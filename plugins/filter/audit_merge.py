@@ -13,10 +13,9 @@ import datetime
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_text
 
+from ansible_collections.tank.monitoring.plugins.filter.audit import SCHEMA_VERSION, UNREACHABLE
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import STATUS_ORDER
-
-SCHEMA_VERSION = 2
-UNREACHABLE = 'unreachable'
+from ansible_collections.tank.monitoring.plugins.module_utils._diagnosis import diagnose
 TIMESTAMP_FORMAT = '%Y-%m-%dT%H:%M:%SZ'
 
 
@@ -75,7 +74,7 @@ def audit_merge(reports):
     for status in STATUS_ORDER + (UNREACHABLE,):
         summary[status] = sum(1 for entry in hosts.values() if entry['status'] == status)
     newest = max(entry[0] for entry in dated)
-    return {
+    merged = {
         'schema_version': SCHEMA_VERSION,
         'generated_at': newest.strftime(TIMESTAMP_FORMAT),
         'summary': summary,
@@ -84,6 +83,9 @@ def audit_merge(reports):
         'merged_from': [{'generated_at': report['generated_at'], 'hosts': len(report['hosts']),
                          'sites': len(report['sites'])} for _at, _position, report in sorted(dated, key=lambda d: d[:2])],
     }
+    # Diagnosed again as one fleet: a cause in one slice may explain findings of another (a site's
+    # Oracle behind the ORA lines of a host audited in another slice).
+    return diagnose(merged)
 
 
 class FilterModule(object):

@@ -23,7 +23,7 @@ def site(runner, status='ok'):
 
 
 def report(generated_at, hosts, sites=None):
-    return {'schema_version': 2, 'generated_at': generated_at, 'summary': {'hosts': 999},
+    return {'schema_version': 3, 'generated_at': generated_at, 'summary': {'hosts': 999},
             'hosts': hosts, 'sites': sites or {}}
 
 
@@ -38,7 +38,7 @@ def test_slices_merge_by_name_and_the_summary_is_recomputed():
     assert merged['summary'] == {'hosts': 4, 'sites': 2, 'ok': 1, 'warning': 1, 'unknown': 0, 'critical': 1,
                                  'unreachable': 1}
     assert merged['generated_at'] == '2026-12-01T09:00:05Z'
-    assert merged['schema_version'] == 2
+    assert merged['schema_version'] == 3
     assert merged['merged_from'] == [{'generated_at': '2026-12-01T09:00:00Z', 'hosts': 2, 'sites': 1},
                                      {'generated_at': '2026-12-01T09:00:05Z', 'hosts': 2, 'sites': 1}]
 
