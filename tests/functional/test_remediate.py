@@ -158,8 +158,9 @@ def test_healthy_site_is_not_touched(pm2, tmp_path):
 
 def test_errored_app_logs_are_saved_before_its_restart(pm2, tmp_path):
     healthy(pm2)
-    script = pm2.start('worker2', COUNTED_CRASH_JS, extra_args=['--max-restarts', '3'])
-    pm2.wait_for(lambda: pm2.status('worker2') == 'errored', what='worker2 errored')
+    # Every exit counts as unstable even on a loaded machine (default min_uptime is 1 s).
+    script = pm2.start('worker2', COUNTED_CRASH_JS, extra_args=['--min-uptime', '60000'])
+    pm2.wait_for(lambda: pm2.status('worker2') == 'errored', timeout=90, what='worker2 errored')
     backend = identity(pm2, 'backend')
     with open(script + '.count') as handle:
         starts_before = int(handle.read())
