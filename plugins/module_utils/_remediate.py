@@ -134,8 +134,8 @@ def plan_lines(plan, dry_run):
     if not plan['actions']:
         lines.append('nothing to do automatically')
     for entry in plan['needs_person']:
-        lines.append('needs a person: %s%s (%s): %s' % (entry['id'], ' ' + entry['subject'] if entry['subject'] else '',
-                                                         entry['why'], entry['remedy']))
+        subject = ' ' + entry['subject'] if entry['subject'] else ''
+        lines.append('needs a person: %s%s (%s): %s' % (entry['id'], subject, entry['why'], entry['remedy']))
     return lines
 
 
@@ -182,8 +182,8 @@ class Executor(object):
             raise _pm2.Pm2Error('cannot run %s: %s' % (executable, exc))
         if proc.returncode != 0:
             err = proc.stderr.decode('utf-8', 'replace').strip().splitlines()
-            raise _pm2.Pm2Error('pm2 %s exited with %s%s' % (' '.join(args), proc.returncode,
-                                                            (': ' + err[-1][:300]) if err else ''))
+            tail_line = (': ' + err[-1][:300]) if err else ''
+            raise _pm2.Pm2Error('pm2 %s exited with %s%s' % (' '.join(args), proc.returncode, tail_line))
         return proc
 
     def run(self, plan):

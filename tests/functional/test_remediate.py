@@ -158,8 +158,14 @@ def test_healthy_site_is_not_touched(pm2, tmp_path):
 
 def test_errored_app_logs_are_saved_before_its_restart(pm2, tmp_path):
     healthy(pm2)
-    # Every exit counts as unstable even on a loaded machine (default min_uptime is 1 s).
-    script = pm2.start('worker2', COUNTED_CRASH_JS, extra_args=['--min-uptime', '60000'])
+    script = os.path.join(pm2.apps_dir, 'worker2.js')
+    with open(script, 'w') as handle:
+        handle.write(COUNTED_CRASH_JS)
+    # Every exit counts as unstable even on a loaded machine (min_uptime defaults to 1 s; no CLI option).
+    declaration = os.path.join(pm2.apps_dir, 'worker2.json')
+    with open(declaration, 'w') as handle:
+        json.dump({'apps': [{'name': 'worker2', 'script': script, 'min_uptime': 60000, 'time': True}]}, handle)
+    pm2.pm2('start', declaration)
     pm2.wait_for(lambda: pm2.status('worker2') == 'errored', timeout=90, what='worker2 errored')
     backend = identity(pm2, 'backend')
     with open(script + '.count') as handle:
@@ -178,7 +184,7 @@ def test_errored_app_logs_are_saved_before_its_restart(pm2, tmp_path):
     logs = report_dir / 'logs' / 'localhost'
     files = sorted(os.listdir(str(logs)))
     assert [name.split('-', 1)[1] for name in files] == ['worker2-err.log', 'worker2-out.log']
-    assert host['saved_logs'] == ['logs/localhost/' + name for name in files]
+    assert sorted(host['saved_logs']) == ['logs/localhost/' + name for name in files]
     err = (logs / files[0]).read_text()
     out = (logs / files[1]).read_text()
     # Read before the restart: the last start it holds is the last one before remediation.
@@ -251,4 +257,3 @@ def test_bad_findings_input_is_named(run_module):
     result, _run = run_module('tank.monitoring.remediate', {'checks': {'pm2': {'findings': ['oops']}}})
     assert result.get('failed') and result['msg'] == 'checks.pm2.findings must be a list of findings with an id'
     assert 'Traceback' not in json.dumps(result)
-
