@@ -270,8 +270,8 @@ class Pm2Error(Exception):
     """The pm2 CLI failed; the message says how (never contains the environment)."""
 
 
-def jlist(target, executable, deadline):
-    """``pm2 jlist`` of a RUNNING daemon, reduced to ``PROCESS_FIELDS``. Caller checks the daemon first."""
+def command_env(target, executable, read_only=True):
+    """The environment a ``pm2`` command of ``target`` runs with (never the caller's, which may hold secrets)."""
     env = {
         'PM2_HOME': target.home,
         'HOME': target.user_home,
@@ -281,17 +281,29 @@ def jlist(target, executable, deadline):
         'PATH': os.pathsep.join([os.path.dirname(executable), os.path.dirname(os.path.realpath(executable)),
                                  '/usr/local/bin', '/usr/bin', '/bin']),
         'LANG': 'C.UTF-8',
+    }
+    if read_only:
         # Read-only: every CLI run writes Date.now() to PM2_HOME/touch when PM2_DISCRETE_MODE is set, or (with
         # a version check over the network and a banner) when that file is missing; PM2_PROGRAMMATIC turns
         # both off (pm2 7.0.4 lib/Client.js initFileStructure), so an audit leaves PM2_HOME byte- and
         # time-identical. PM2_USAGE=CLI, set by the CLI itself, keeps it printing and exiting as a CLI.
-        'PM2_PROGRAMMATIC': 'true',
-    }
-    kwargs = {}
-    if target.uid != os.geteuid():
-        if os.geteuid() != 0:
-            raise PermissionError('cannot run pm2 as %s without root privileges (use become: true)' % target.user)
-        kwargs.update(user=target.uid, group=target.gid, extra_groups=[])
+        env['PM2_PROGRAMMATIC'] = 'true'
+    return env
+
+
+def run_as(target):
+    """``subprocess`` keyword arguments that run a command as the PM2 user of ``target`` (root needed)."""
+    if target.uid == os.geteuid():
+        return {}
+    if os.geteuid() != 0:
+        raise PermissionError('cannot run pm2 as %s without root privileges (use become: true)' % target.user)
+    return dict(user=target.uid, group=target.gid, extra_groups=[])
+
+
+def jlist(target, executable, deadline):
+    """``pm2 jlist`` of a RUNNING daemon, reduced to ``PROCESS_FIELDS``. Caller checks the daemon first."""
+    env = command_env(target, executable)
+    kwargs = run_as(target)
     try:
         proc = run_bounded([executable, 'jlist'], deadline, env=env,
                            cwd=target.user_home if os.path.isdir(target.user_home) else '/', **kwargs)
