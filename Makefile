@@ -94,7 +94,7 @@ build: prepare
 	$(BIN)/ansible-galaxy collection build --force --output-path $(BUILD)/dist
 
 bench: prepare-test
-	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b; done
+	$(BIN)/python benchmarks/bench.py
 
 clean:
 	@if [ -f $(BUILD)/demo/state.json ] && [ -x $(BIN)/python ]; then $(DEMO) down; fi

@@ -154,7 +154,8 @@ def fleet(work, mounts):
                     extra={'audit_report_dir': report_dir}, forks=FLEET_FORKS)
 
 
-def main():
+def measure():
+    """Rows ``(what, figure, note)`` for the one table of benchmarks/bench.py."""
     work = tempfile.mkdtemp(prefix='tank-bench-audit-')
     mounts = Mounts()
     try:
@@ -177,6 +178,11 @@ def main():
          'goal <= 30 s'),
         ('%d hosts: per host' % FLEET_HOSTS, '%.0f ms' % (1000.0 * fleet_seconds / FLEET_HOSTS), ''),
     ]
+    return rows
+
+
+def main():
+    rows = measure()
     print('Audit round trip (%d interleaved rounds, medians; ratios are per round), %d cores' % (ROUNDS, os.cpu_count()))
     width = max(len(r[0]) for r in rows)
     for label, value, note in rows:

@@ -88,7 +88,7 @@ def scan(path, cold=False):
     return statistics.median(times), data
 
 
-def bench_logs(workdir):
+def bench_logs(workdir, rows=None):
     now = time.time()
     small = os.path.join(workdir, 'small-out.log')
     big = os.path.join(workdir, 'big-out.log')
@@ -109,9 +109,13 @@ def bench_logs(workdir):
                      data['metrics']['bytes_scanned'][path] / 1024.0, data['metrics']['worker_jobs_in_window'],
                      data['metrics'].get('errors_in_window', {}).get('worker:ora12514', 0)))
         print('    ratio 1 GiB / 10 MB: %.2fx (goal <= 1.5x)' % (big_time / small_time))
+        if rows is not None:
+            rows.append(('log scan, 15-min window, 10 MiB log (%s)' % label, '%.1f ms' % (small_time * 1000.0), ''))
+            rows.append(('log scan, 15-min window, 1 GiB log (%s)' % label, '%.1f ms' % (big_time * 1000.0),
+                         '%.2fx the 10 MiB log (goal <= 1.5x)' % (big_time / small_time)))
 
 
-def bench_pm2(workdir):
+def bench_pm2(workdir, rows=None):
     if not os.path.exists(PM2):
         print('pm2_check: skipped (%s missing: run make prepare-test)' % PM2)
         return
@@ -135,17 +139,27 @@ def bench_pm2(workdir):
                 times.append(time.perf_counter() - started)
             print('pm2_check wall time, restart_sample_seconds=%s: %.2f s (median of 3; status %s)'
                   % (sample, statistics.median(times), data['status']))
+            if rows is not None:
+                rows.append(('pm2_check (the check alone), restart sample %g s' % sample,
+                             '%.2f s' % statistics.median(times), ''))
     finally:
         subprocess.run([PM2, 'kill'], env=env, capture_output=True, check=False)
 
 
-def main():
+def measure():
+    """Rows ``(what, figure, note)`` for the one table of benchmarks/bench.py."""
+    rows = []
     workdir = tempfile.mkdtemp(prefix='tank-bench-logs-')
     try:
-        bench_logs(workdir)
-        bench_pm2(workdir)
+        bench_logs(workdir, rows)
+        bench_pm2(workdir, rows)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    return rows
+
+
+def main():
+    measure()
 
 
 if __name__ == '__main__':

@@ -71,7 +71,8 @@ def time_check(path):
     return statistics.median(durations), statistics.median(send_query), result
 
 
-def main():
+def measure():
+    """Rows ``(what, figure, note)`` for the one table of benchmarks/bench.py."""
     with tempfile.TemporaryDirectory() as directory:
         path = os.path.join(directory, 'logs.db')
         started = time.perf_counter()
@@ -95,6 +96,15 @@ def main():
               % (with_total, with_send, index_seconds))
         print('speed-up with the index: %.1fx (whole check), %.1fx (send log query)'
               % (without_total / with_total, without_send / max(with_send, 1e-6)))
+    return [
+        ('logsdb_check, SQLite, %s send rows, without the index' % format(rows, ','), '%.3f s' % without_total, ''),
+        ('logsdb_check, same database, with the index', '%.3f s' % with_total,
+         '%.1fx faster' % (without_total / with_total)),
+    ]
+
+
+def main():
+    measure()
 
 
 if __name__ == '__main__':
