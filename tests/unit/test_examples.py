@@ -59,13 +59,15 @@ def _all_examples():
     return found
 
 
+ALL_EXAMPLES = _all_examples()
+
+
 def _tasks(items):
     for task in items or []:
         assert isinstance(task, dict), 'a task must be a mapping: %r' % (task,)
         if any(key in task for key in BLOCK_KEYS):
             for key in BLOCK_KEYS:
-                for inner in _tasks(task.get(key)):
-                    yield inner
+                yield from _tasks(task.get(key))
             continue
         yield task
 
@@ -207,7 +209,7 @@ def _builtin_module_exists(name):
     return (pathlib.Path(ansible.__file__).parent / 'modules' / (short + '.py')).is_file()
 
 
-@pytest.mark.parametrize('where, text', _all_examples(), ids=[w for w, _ in _all_examples()])
+@pytest.mark.parametrize('where, text', ALL_EXAMPLES, ids=[entry[0] for entry in ALL_EXAMPLES])
 def test_every_name_an_example_uses_exists(where, text):
     tasks = list(_tasks(yaml.safe_load(text)))
     assert tasks, where + ': EXAMPLES has no task'
