@@ -26,7 +26,7 @@ export PATH := $(CURDIR)/$(BIN):$(CURDIR)/$(BUILD)/node/node_modules/.bin:$(PATH
 
 help:
 	@echo "make audit   - audit this machine (inventories/local); report in reports/"
-	@echo "make test    - unit, sanity, lint, changelog and functional tests (real components)"
+	@echo "make test    - unit, sanity, lint, changelog, docs lint and functional tests (real components)"
 	@echo "make build   - build the collection tarball"
 	@echo "make docs    - build the docsite (antsibull-docs + Sphinx) in $(DOCSITE)/build/html"
 
