@@ -13,6 +13,7 @@ BIN := $(VENV)/bin
 BUILD := .build
 COLLECTIONS := $(CURDIR)/$(BUILD)/collections
 LINK := $(BUILD)/collections/ansible_collections/tank/monitoring
+DOCSITE := $(BUILD)/docsite
 REPORT_DIR ?= $(CURDIR)/reports
 INVENTORY ?= inventories/local
 PYTEST_ARGS ?=
@@ -21,14 +22,15 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export PATH := $(CURDIR)/$(BIN):$(CURDIR)/$(BUILD)/node/node_modules/.bin:$(PATH)
 
-.PHONY: demo demo-faults demo-down thresholds-doc help audit test prepare prepare-test system-deps unit functional sanity lint changelog-lint build bench clean
+.PHONY: demo demo-faults demo-down thresholds-doc help audit test prepare prepare-test system-deps unit functional sanity lint changelog-lint docs-rst docs-lint docs build bench clean
 
 help:
 	@echo "make audit   - audit this machine (inventories/local); report in reports/"
-	@echo "make test    - unit, sanity, lint, changelog and functional tests (real components)"
+	@echo "make test    - unit, sanity, lint, changelog, docs lint and functional tests (real components)"
 	@echo "make build   - build the collection tarball"
 	@echo "make demo    - stand up a simulated Tank site here (root) and audit it; FAULT=<name> breaks it"
 	@echo "make demo-faults / make demo-down - list the faults / remove everything the demo started"
+	@echo "make docs    - build the docsite (antsibull-docs + Sphinx) in $(DOCSITE)/build/html"
 
 $(BIN)/.runtime: requirements/runtime.txt
 	@test -n "$(PYTHON)" || { echo "Python $(PYTHON_VERSION) not found: install it (e.g. pyenv install 3.12) or pass PYTHON=/path/to/python3.12" >&2; exit 1; }
@@ -55,7 +57,7 @@ audit: prepare
 	$(BIN)/ansible-playbook -i $(INVENTORY) playbooks/audit.yml -e audit_report_dir=$(REPORT_DIR)
 
 test: prepare-test
-	$(MAKE) --no-print-directory sanity lint changelog-lint
+	$(MAKE) --no-print-directory sanity lint changelog-lint docs-lint
 	$(BIN)/python -m pytest tests/unit tests/functional $(PYTEST_ARGS)
 
 unit: prepare-test
@@ -87,10 +89,31 @@ demo-faults: prepare-test
 demo-down: prepare-test
 	$(DEMO) down
 
+# Extra docs of the docsite: docs/docsite/rst/*.rst generated from docs/*.md (not committed).
+docs-rst: $(BIN)/.test $(LINK)
+	$(BIN)/python tests/tools/docs_md2rst.py $(CURDIR)
+
+# The ecosystem's docs linter on the collection as Ansible resolves it: every plugin's
+# DOCUMENTATION/EXAMPLES/RETURN, the extra docs (rstcheck, labels, toctrees) and links.yml.
+# It prints one "path:line:col: message" per problem and exits non-zero.
+docs-lint: docs-rst
+	cd $(LINK) && $(CURDIR)/$(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
+
+# The docsite with --fail-on-error and Sphinx -W (every warning an error); offline: the Ansible
+# docs' labels come from a local intersphinx inventory (tests/tools/docs_offline_conf.py).
+docs: docs-rst
+	rm -rf $(DOCSITE)
+	mkdir -m 755 $(DOCSITE)
+	$(BIN)/antsibull-docs sphinx-init --use-current --fail-on-error --dest-dir $(DOCSITE) \
+		--project tank.monitoring --copyright 'tank.monitoring contributors' --title tank.monitoring tank.monitoring
+	$(BIN)/python tests/tools/docs_offline_conf.py $(DOCSITE)
+	$(DOCSITE)/build.sh
+	@echo "docsite: $(CURDIR)/$(DOCSITE)/build/html/index.html"
+
 thresholds-doc: prepare
 	$(BIN)/python tests/tools/thresholds_doc.py
 
-build: prepare
+build: prepare docs-rst
 	$(BIN)/ansible-galaxy collection build --force --output-path $(BUILD)/dist
 
 bench: prepare-test

@@ -154,17 +154,18 @@ from ansible_collections.tank.monitoring.plugins.module_utils._module import exi
 from ansible_collections.tank.monitoring.plugins.module_utils._runner import MAX_TIMEOUT, MIN_TIMEOUT
 
 
+# The module's own options; each entry of ``checks`` is validated against that check's spec.
+ARGUMENT_SPEC = dict(
+    checks=dict(type='dict', required=True),
+    timeout=dict(type='float', default=300.0),
+    fail_on=dict(type='str', default='never', choices=list(FAIL_ON_CHOICES)),
+    option_root=dict(type='str', default='checks'),
+    lang=dict(type='str', default='en', choices=['en', 'ko']),
+)
+
+
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            checks=dict(type='dict', required=True),
-            timeout=dict(type='float', default=300.0),
-            fail_on=dict(type='str', default='never', choices=list(FAIL_ON_CHOICES)),
-            option_root=dict(type='str', default='checks'),
-            lang=dict(type='str', default='en', choices=['en', 'ko']),
-        ),
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     params = module.params
     started = time.monotonic()
     timeout = params['timeout']
