@@ -186,8 +186,11 @@ def _korean(report):
     report['hosts']['worker02']['checks']['pm2'] = {
         'status': 'critical', 'metrics': {}, 'duration_seconds': 0.2, 'findings': [{
             'id': 'pm2.app.stopped', 'status': 'critical', 'subject': 'worker', 'guide_section': '§3',
-            'message': 'PM2 app worker is stopped.', 'remedy': 'pm2 start worker', 'value': None, 'threshold': None}]}
+            'message': 'The app worker is stopped.', 'remedy': 'pm2 start worker', 'value': 'stopped',
+            'threshold': None}]}
     report['hosts']['worker02']['status'] = 'critical'
+    # The Oracle check's value field (the sample leaves it out): the ORA error.
+    report['sites']['customer-a']['checks']['oracle']['findings'][0]['value'] = 'ORA-12514'
     for key in ('hosts', 'sites'):
         for entry in report[key].values():
             remedies = {}

@@ -11,7 +11,7 @@ import re
 import sys
 from xml.etree import ElementTree
 
-from ansible_collections.tank.monitoring.plugins.module_utils import _i18n
+from ansible_collections.tank.monitoring.plugins.module_utils import _i18n, _render
 
 from conftest import REPO, fill, run_playbook
 
@@ -87,7 +87,7 @@ def test_korean_reports_of_a_real_fault(tmp_path, tmpfs):
     markdown = (ko_dir / 'audit.md').read_text(encoding='utf-8')
     assert markdown.startswith('# Tank 모니터링 점검: 심각\n')
     assert '## 발견 사항' in markdown and '### 호스트 localhost: 심각' in markdown
-    assert '`%s`' % first['id'] in markdown and ko_message in markdown
+    assert '`%s`' % first['id'] in markdown and _render.md(ko_message) in markdown
     assert '  - 조치: ' in markdown and 'Remedy' not in markdown
 
     # junit.xml: the same suites, cases and failure types as in English, Korean texts.
