@@ -17,6 +17,8 @@ DOCSITE := $(BUILD)/docsite
 REPORT_DIR ?= $(CURDIR)/reports
 INVENTORY ?= inventories/local
 PYTEST_ARGS ?=
+# Extra ansible-playbook arguments of `make audit`, e.g. AUDIT_ARGS='-e audit_report_lang=ko' (Korean report).
+AUDIT_ARGS ?=
 
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
@@ -26,6 +28,7 @@ export PATH := $(CURDIR)/$(BIN):$(CURDIR)/$(BUILD)/node/node_modules/.bin:$(PATH
 
 help:
 	@echo "make audit   - audit this machine (inventories/local); report in reports/"
+	@echo "               AUDIT_ARGS='-e audit_report_lang=ko' for the report in Korean"
 	@echo "make test    - unit, sanity, lint, changelog, docs lint and functional tests (real components)"
 	@echo "make build   - build the collection tarball"
 	@echo "make demo    - stand up a simulated Tank site here (root) and audit it; FAULT=<name> breaks it"
@@ -54,7 +57,7 @@ system-deps:
 	tests/tools/install-system-deps.sh
 
 audit: prepare
-	$(BIN)/ansible-playbook -i $(INVENTORY) playbooks/audit.yml -e audit_report_dir=$(REPORT_DIR)
+	$(BIN)/ansible-playbook -i $(INVENTORY) playbooks/audit.yml -e audit_report_dir=$(REPORT_DIR) $(AUDIT_ARGS)
 
 test: prepare-test
 	$(MAKE) --no-print-directory sanity lint changelog-lint docs-lint

@@ -13,7 +13,7 @@ from ansible.plugins.action import ActionBase
 from ansible.utils import color as ansible_color
 from ansible.utils.display import Display
 
-from ansible_collections.tank.monitoring.plugins.module_utils import _render
+from ansible_collections.tank.monitoring.plugins.module_utils import _labels, _render
 
 display = Display()
 
@@ -21,7 +21,7 @@ display = Display()
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _requires_connection = False
-    _VALID_ARGS = frozenset(('report', 'report_path', 'color'))
+    _VALID_ARGS = frozenset(('report', 'report_path', 'color', 'lang'))
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
@@ -29,11 +29,12 @@ class ActionModule(ActionBase):
             report=dict(type='dict', required=True),
             report_path=dict(type='str'),
             color=dict(type='str', default='auto', choices=['auto', 'always', 'never']),
+            lang=dict(type='str', default='en', choices=list(_labels.LANGUAGES)),
         ))
         # ANSIBLE_COLOR is decided in the controller's main process (terminal, ANSIBLE_NOCOLOR,
         # NO_COLOR, ANSIBLE_FORCE_COLOR) before the workers fork; a worker's own stdout is /dev/null.
         colored = _render.color_enabled(args['color'], os.environ, ansible_color.ANSIBLE_COLOR)
-        text = _render.console_text(args['report'], color=colored, report_path=args.get('report_path'))
+        text = _render.console_text(args['report'], color=colored, report_path=args.get('report_path'), lang=args['lang'])
         display.display(text)
         result.update(changed=False, color=colored, lines=text.count('\n') + 1)
         return result

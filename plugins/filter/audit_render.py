@@ -15,7 +15,7 @@ import json
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.tank.monitoring.plugins.module_utils import _render
+from ansible_collections.tank.monitoring.plugins.module_utils import _labels, _render
 
 
 def _report(report, name):
@@ -23,6 +23,12 @@ def _report(report, name):
         raise AnsibleFilterError('%s expects the audit report (a mapping with hosts and sites), got %s'
                                  % (name, type(report).__name__))
     return report
+
+
+def _lang(lang, name):
+    if lang not in _labels.LANGUAGES:
+        raise AnsibleFilterError('%s: lang must be one of %s, got %r' % (name, ', '.join(_labels.LANGUAGES), lang))
+    return lang
 
 
 def audit_since_last(report, previous=None):
@@ -42,21 +48,23 @@ def audit_since_last(report, previous=None):
     return _render.since_last(report, previous)
 
 
-def audit_console_text(report, report_path=None, color=False):
-    """The console report as text (plain unless ``color``)."""
-    return _render.console_text(_report(report, 'audit_console_text'), color=bool(color), report_path=report_path)
+def audit_console_text(report, report_path=None, color=False, lang='en'):
+    """The console report as text (plain unless ``color``), its words in ``lang``."""
+    return _render.console_text(_report(report, 'audit_console_text'), color=bool(color), report_path=report_path,
+                                lang=_lang(lang, 'audit_console_text'))
 
 
-def audit_markdown(report, report_path=None):
-    """The report in Markdown (audit.md)."""
-    return _render.markdown(_report(report, 'audit_markdown'), report_path=report_path)
+def audit_markdown(report, report_path=None, lang='en'):
+    """The report in Markdown (audit.md), its words in ``lang``."""
+    return _render.markdown(_report(report, 'audit_markdown'), report_path=report_path,
+                            lang=_lang(lang, 'audit_markdown'))
 
 
-def audit_junit(report, fail_on='never'):
-    """The report as JUnit XML (junit.xml)."""
+def audit_junit(report, fail_on='never', lang='en'):
+    """The report as JUnit XML (junit.xml), its texts in ``lang``."""
     if fail_on not in ('never', 'warning', 'unknown', 'critical'):
         raise AnsibleFilterError('audit_junit: fail_on must be never, warning, unknown or critical, got %r' % (fail_on,))
-    return _render.junit_xml(_report(report, 'audit_junit'), fail_on=fail_on)
+    return _render.junit_xml(_report(report, 'audit_junit'), fail_on=fail_on, lang=_lang(lang, 'audit_junit'))
 
 
 def audit_prometheus(report):

@@ -23,6 +23,9 @@ from __future__ import annotations
 import zlib
 from html import escape
 
+from ansible_collections.tank.monitoring.plugins.module_utils._labels import LABELS as _LABELS
+from ansible_collections.tank.monitoring.plugins.module_utils._render import checklist_label
+
 STATUSES = ('ok', 'warning', 'unknown', 'critical')
 UNREACHABLE = 'unreachable'
 # Display order, worst last: a confirmed critical outranks a host that could not be reached.
@@ -41,56 +44,8 @@ FILTERS = (
     ('ok', ('ok',)),
 )
 
-LABELS = {
-    'en': {
-        'title': 'Tank monitoring audit',
-        'generated': 'Generated',
-        'hosts': 'hosts',
-        'host_one': 'host',
-        'sites': 'sites',
-        'show': 'Show',
-        'filter_all': 'All',
-        'filter_problems': 'Problems',
-        'filter_critical': 'Critical',
-        'filter_unknown': 'Unknown',
-        'filter_warning': 'Warning',
-        'filter_unreachable': 'Unreachable',
-        'filter_ok': 'OK',
-        'ok': 'ok', 'warning': 'warning', 'unknown': 'unknown', 'critical': 'critical',
-        'unreachable': 'unreachable',
-        'site': 'Site',
-        'host': 'Host',
-        'status': 'Status',
-        'show_all': 'show',
-        'site_checks': 'site checks',
-        'runner': 'run from',
-        'no_runner': 'no host could run them',
-        'root_causes': 'Root causes',
-        'other_findings': 'Other findings',
-        'findings': 'Findings',
-        'remedy': 'Remedy',
-        'checklist': '§13 checklist',
-        'explains': 'Explains',
-        'symptoms': 'symptom(s)',
-        'no_symptom': 'No other finding depends on it.',
-        'explained_elsewhere': 'explained by',
-        'healthy': 'Healthy',
-        'no_findings': 'No findings: every check is ok.',
-        'no_findings_site': 'No findings.',
-        'since_last': 'Since last audit',
-        'new': 'New',
-        'resolved': 'Resolved',
-        'persisting': 'Persisting',
-        'none': 'none',
-        'value': 'value',
-        'threshold': 'threshold',
-        'guide': 'guide',
-        'not_run': 'not run',
-        'reason': 'Why no result',
-        'legend': 'Cell: the check\'s status on that host; "·" = not run there.',
-        'footer': 'tank.monitoring audit report, schema version',
-    },
-}
+# The words of the page, per language: the one table of every report format (_labels.py).
+LABELS = _LABELS
 
 
 def _e(value):
@@ -264,7 +219,7 @@ def _matrix(site, site_entry, hosts, labels):
             '<tbody>%s</tbody></table></div>' % (_e(labels['host']), _e(labels['status']), head, ''.join(rows)))
 
 
-def _site_section(site, site_entry, hosts, by_where, labels):
+def _site_section(site, site_entry, hosts, by_where, labels, lang='en'):
     entries = ([site_entry] if site_entry else []) + hosts
     statuses = set()
     for entry in entries:
@@ -310,8 +265,9 @@ def _site_section(site, site_entry, hosts, by_where, labels):
             if remedy:
                 out.append('<div class="remedy"><b>%s</b> %s</div>' % (_e(labels['remedy']), _e(remedy)))
             if cause.get('checklist'):
-                out.append('<div class="checklist"><b>%s</b> %s</div>' % (_e(labels['checklist']),
-                                                                          _e(cause['checklist'])))
+                # English: the diagnosis's own words; another language: the guide's §13 item in it.
+                checklist = cause['checklist'] if lang == 'en' else checklist_label(cause['checklist'], lang)
+                out.append('<div class="checklist"><b>%s</b> %s</div>' % (_e(labels['checklist']), _e(checklist)))
             if symptoms or loose:
                 out.append('<div class="explains">%s %d %s</div><ul class="symptoms">' % (
                     _e(labels['explains']), len(symptoms) + len(loose), _e(labels['symptoms'])))
@@ -507,7 +463,7 @@ def render_html(report, changes=None, lang='en'):
     sections.sort(key=lambda s: (s[0], s[1]))
     body = []
     for _w, site, site_entry, members in sections:
-        html, _statuses = _site_section(site, site_entry, members, by_where, labels)
+        html, _statuses = _site_section(site, site_entry, members, by_where, labels, lang)
         body.append(html)
 
     any_finding = any(e.findings or e.data.get('reason') for e in list(hosts.values()) + list(sites.values()))

@@ -24,22 +24,18 @@ import unicodedata
 from xml.etree import ElementTree
 
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import STATUS_ORDER
+from ansible_collections.tank.monitoring.plugins.module_utils._labels import CHECKLIST as _CHECKLISTS
+from ansible_collections.tank.monitoring.plugins.module_utils._labels import labels as _labels
+from ansible_collections.tank.monitoring.plugins.module_utils._labels import status_word
 
 UNREACHABLE = 'unreachable'
 LEVELS = STATUS_ORDER + (UNREACHABLE,)
 _LEVEL = dict((s, i) for i, s in enumerate(LEVELS))
 CHECK_ORDER = ('resources', 'pm2', 'logs', 'health', 'nginx', 'oracle', 'logsdb', 'storage', 'ses')
 
-# The guide's §13 quick triage checklist, in its order (monitoring-guide.en.md).
-CHECKLIST = (
-    'Backend not answering -> check pm2 status',
-    'Template error -> check TEMPLATE_LOG',
-    'Attachment missing -> check NAS path / permissions',
-    'SES send error -> check SES metrics',
-    'DB connection failure -> check Oracle listener / network',
-    'Worker stuck -> pm2 restart worker',
-    'CPU 100% -> reduce parallelism',
-)
+# The guide's §13 quick triage checklist, in its order (monitoring-guide.en.md); the Korean
+# original's words are _labels.CHECKLIST['ko'].
+CHECKLIST = _CHECKLISTS['en']
 NO_CHECKLIST = 99
 
 # Hosts listed in the matrices before healthy ones are folded into a count.
@@ -47,7 +43,7 @@ FOLD_HEALTHY_OVER = 20
 
 ANSI = {'ok': '32', 'warning': '33', 'unknown': '35', 'critical': '31', UNREACHABLE: '1;31',
         'bold': '1', 'dim': '2', 'new': '31', 'resolved': '32', 'persisting': '33'}
-SHORT = {'ok': 'ok', 'warning': 'WARN', 'unknown': 'UNKN', 'critical': 'CRIT', UNREACHABLE: 'UNREACH'}
+SHORT = _labels('en')['short']
 
 # Prometheus metric names written to tank_audit.prom (the Grafana dashboard queries only these).
 METRIC_NAMES = (
@@ -164,9 +160,15 @@ def checklist_rank(value):
     return NO_CHECKLIST
 
 
-def checklist_label(value):
-    """How a checklist item is shown: ``§13.1 Backend not answering -> check pm2 status``."""
+def checklist_label(value, lang='en'):
+    """How a checklist item is shown: ``§13.1 Backend not answering -> check pm2 status``.
+
+    In another language a known item is the guide's own words in it (``§13.1 Backend 응답 없음 →
+    pm2 status 확인``); a text that names no item is kept as given.
+    """
     rank = checklist_rank(value)
+    if lang != 'en' and rank != NO_CHECKLIST:
+        return '§13.%d %s' % (rank, _CHECKLISTS[lang][rank - 1])
     if isinstance(value, str) and value.strip() and not value.strip().isdigit():
         text = value.strip()
         if rank != NO_CHECKLIST and not text.startswith('§'):
@@ -307,23 +309,25 @@ def _since(report):
     return data if isinstance(data, dict) else None
 
 
-def _change_text(change):
-    where = '%s %s' % ('site' if change['scope'] == 'site' else 'host', change['name'])
+def _change_text(change, lang='en'):
+    where = '%s %s' % (_labels(lang)['scope_site' if change['scope'] == 'site' else 'scope_host'], change['name'])
     subject = ' (%s)' % change['subject'] if change.get('subject') else ''
     return '%s %s%s' % (where, change['id'], subject)
 
 
-def since_summary(report):
+def since_summary(report, lang='en'):
+    words = _labels(lang)
     data = _since(report)
     if data is None:
         return None
     if data.get('first_audit'):
-        return 'first audit in this directory: nothing to compare with'
-    text = '%d new, %d resolved, %d persisting' % (len(data['new']), len(data['resolved']), len(data['persisting']))
+        return words['since_first']
+    text = words['since_counts'].format(new=len(data['new']), resolved=len(data['resolved']),
+                                        persisting=len(data['persisting']))
     if data.get('not_rechecked'):
-        text += ', %d not re-checked' % len(data['not_rechecked'])
+        text += words['since_not_rechecked'].format(count=len(data['not_rechecked']))
     if data.get('previous_generated_at'):
-        text += ' (previous audit %s)' % data['previous_generated_at']
+        text += words['since_previous'].format(generated_at=data['previous_generated_at'])
     if data.get('previous_error'):
         text += ' (%s)' % data['previous_error']
     return text
@@ -332,18 +336,19 @@ def since_summary(report):
 # ---------------------------------------------------------------------------------------------
 # Console
 
-def _matrix_rows(kind, items, checks, color, extra=None):
+def _matrix_rows(kind, items, checks, color, extra=None, lang='en'):
     """Rows of a matrix, columns aligned by display width."""
-    header = [kind.upper(), 'STATUS'] + ([extra[0]] if extra else []) + list(checks)
+    words = _labels(lang)
+    header = [words['col_' + kind], words['col_status']] + ([words[extra[0]]] if extra else []) + list(checks)
     rows = []
     for name, entry in items:
-        row = [(name, None), (SHORT.get(entry.get('status'), entry.get('status', '?')), entry.get('status'))]
+        row = [(name, None), (status_word(entry.get('status', '?'), lang, 'short'), entry.get('status'))]
         if extra:
             row.append((extra[1](entry), None))
         for check in checks:
             result = (entry.get('checks') or {}).get(check)
             status = result.get('status') if result else None
-            row.append((SHORT.get(status, status) if status else '-', status))
+            row.append((status_word(status, lang, 'short') if status else '-', status))
         rows.append(row)
     widths = [display_width(h) for h in header]
     for row in rows:
@@ -365,91 +370,104 @@ def _fold(items, fold_over):
     return shown, [n for n, e in items if _healthy(e)]
 
 
-def _finding_line(finding, color, indent):
+def _finding_line(finding, color, indent, lang='en'):
     subject = ' %s' % finding['subject'] if finding.get('subject') else ''
     status = finding.get('status', 'unknown')
-    tag = _paint('[%s]' % status, status, color)
+    tag = _paint('[%s]' % status_word(status, lang), status, color)
     text = '%s%s %s%s: %s' % (indent, tag, finding.get('id'), subject, finding.get('message') or '')
     if finding.get('explained_elsewhere'):
-        text += ' (explained by %s)' % finding['explained_elsewhere']
+        text += _labels(lang)['explained_by_paren'].format(ref=finding['explained_elsewhere'])
     return text
 
 
-def entry_lines(kind, name, entry, color=False):
+def entry_lines(kind, name, entry, color=False, lang='en'):
     """The findings block of one host or site: causes with remedy and symptoms, then the rest."""
+    words = _labels(lang)
     status = entry.get('status', 'unknown')
-    head = '%s %s' % (kind, name)
+    head = words['head_' + kind].format(name=name)
     if kind == 'host' and entry.get('site'):
-        head += ' (site %s)' % entry['site']
+        head += words['head_in_site'].format(site=entry['site'])
     if kind == 'site' and entry.get('runner'):
-        head += ' (checks run on %s)' % entry['runner']
-    lines = ['%s: %s' % (_paint(head, 'bold', color), _paint(status.upper(), status, color))]
+        head += words['head_runner'].format(runner=entry['runner'])
+    lines = ['%s: %s' % (_paint(head, 'bold', color), _paint(status_word(status, lang, 'loud'), status, color))]
     if entry.get('reason'):
-        lines.append('  %s: %s' % ('unreachable' if status == UNREACHABLE else 'not audited', entry['reason']))
+        lines.append('  %s: %s' % (words['reason_unreachable' if status == UNREACHABLE else 'reason_failed'],
+                                   entry['reason']))
     parts = organise(name, entry)
     for cause in parts['causes']:
-        label = checklist_label(cause.get('checklist'))
-        lines.append('  %s %s' % (_paint('ROOT CAUSE', 'bold', color),
-                                  _finding_line(cause, color, '').strip()))
+        label = checklist_label(cause.get('checklist'), lang)
+        lines.append('  %s %s' % (_paint(words['root_cause'], 'bold', color),
+                                  _finding_line(cause, color, '', lang).strip()))
         if label:
-            lines.append('      checklist: %s' % label)
+            lines.append('      ' + words['checklist_line'].format(text=label))
         if cause.get('remedy'):
-            lines.append('      remedy: %s' % cause['remedy'])
+            lines.append('      ' + words['remedy_line'].format(text=cause['remedy']))
         if cause['symptoms']:
-            lines.append('      explains %d finding(s):' % len(cause['symptoms']))
-            lines.extend(_finding_line(s, color, '        ') for s in cause['symptoms'])
+            lines.append('      ' + words['explains_count'].format(count=len(cause['symptoms'])))
+            lines.extend(_finding_line(s, color, '        ', lang) for s in cause['symptoms'])
     if parts['causes'] and parts['others']:
-        lines.append('  other findings:')
+        lines.append('  ' + words['other_findings_head'])
     for finding in parts['others']:
-        lines.append(_finding_line(finding, color, '  '))
+        lines.append(_finding_line(finding, color, '  ', lang))
         if finding.get('remedy'):
-            lines.append('      remedy: %s' % finding['remedy'])
+            lines.append('      ' + words['remedy_line'].format(text=finding['remedy']))
     return lines
 
 
-def console_text(report, color=False, report_path=None, fold_over=FOLD_HEALTHY_OVER):
+def _counts_text(summary, lang):
+    words = _labels(lang)
+    return ', '.join(words['count_status'].format(count=summary.get(s, 0), status=status_word(s, lang))
+                     for s in LEVELS)
+
+
+def console_text(report, color=False, report_path=None, fold_over=FOLD_HEALTHY_OVER, lang='en'):
     """The console report: overall status, host x check and site x check matrices (healthy hosts
     folded into a count over ``fold_over`` hosts), since last audit, then per host and site its root
-    causes with remedies and explained symptoms indented, then the other findings."""
+    causes with remedies and explained symptoms indented, then the other findings. Every fixed word
+    comes from the ``lang`` table of ``_labels.LABELS``."""
+    words = _labels(lang)
     hosts = report.get('hosts') or {}
     sites = report.get('sites') or {}
     summary = report.get('summary') or {}
     overall = _overall(report)
-    lines = ['Tank monitoring audit, %s: %s' % (report.get('generated_at'), _paint(overall.upper(), overall, color)), '']
+    lines = [words['console_title'].format(generated_at=report.get('generated_at'),
+                                           status=_paint(status_word(overall, lang, 'loud'), overall, color)), '']
     host_checks = [c for c in CHECK_ORDER if any(c in (h.get('checks') or {}) for h in hosts.values())]
     site_checks = [c for c in CHECK_ORDER if any(c in (s.get('checks') or {}) for s in sites.values())]
     items, folded = _fold(sorted(hosts.items(), key=lambda kv: kv[0]), fold_over)
     if items:
-        lines += _matrix_rows('host', items, host_checks, color)
+        lines += _matrix_rows('host', items, host_checks, color, lang=lang)
     if folded:
-        lines.append('+ %d healthy host(s) with every check ok, not listed (all in audit.json)' % len(folded))
+        lines.append(words['folded'].format(count=len(folded)))
     if sites:
         lines += [''] + _matrix_rows('site', sorted(sites.items()), site_checks, color,
-                                     extra=('RUNNER', lambda e: e.get('runner') or '-'))
-    since = since_summary(report)
+                                     extra=('col_runner', lambda e: e.get('runner') or '-'), lang=lang)
+    since = since_summary(report, lang)
     if since is not None:
-        lines += ['', 'Since last audit: %s' % since]
+        lines += ['', words['since_line'].format(text=since)]
         data = _since(report)
+        width = max(display_width(words[c]) for c in ('new', 'resolved')) + 1
         for change in ('new', 'resolved'):
             for item in data.get(change) or []:
-                lines.append('  %s %s' % (_paint(pad(change, 9), change, color), _change_text(item)))
+                lines.append('  %s %s' % (_paint(pad(words[change].lower(), width), change, color),
+                                          _change_text(item, lang)))
     blocks = []
     ordered = sorted(((k, n, e) for k, n, e in entries(report) if _has_findings(e)),
                      key=lambda t: (min([checklist_rank(c.get('checklist')) for c in t[2].get('root_causes') or []]
                                         or [NO_CHECKLIST + 1]), -level(t[2].get('status', 'unknown')),
                                     t[0] != 'site', t[1]))
     for kind, name, entry in ordered:
-        blocks += [''] + entry_lines(kind, name, entry, color)
+        blocks += [''] + entry_lines(kind, name, entry, color, lang)
     if blocks:
-        lines += ['', 'Findings:'] + blocks[1:]
+        lines += ['', words['findings_head']] + blocks[1:]
     else:
-        lines += ['', 'Findings: none']
+        lines += ['', words['findings_none']]
     causes = sum(len(e.get('root_causes') or []) for _k, _n, e in entries(report))
-    lines += ['', 'Summary: %d host(s), %d site(s): %s; %d root cause(s)' % (
-        summary.get('hosts', len(hosts)), summary.get('sites', len(sites)),
-        ', '.join('%d %s' % (summary.get(s, 0), s) for s in LEVELS), causes)]
+    lines += ['', words['summary_line'].format(hosts=summary.get('hosts', len(hosts)),
+                                               sites=summary.get('sites', len(sites)),
+                                               counts=_counts_text(summary, lang), causes=causes)]
     if report_path:
-        lines.append('Report: %s' % report_path)
+        lines.append(words['report_line'].format(path=report_path))
     return '\n'.join(lines)
 
 
@@ -470,83 +488,90 @@ def _md_table(header, rows):
     return lines
 
 
-def _md_status(status):
-    return '**%s**' % status if status and status != 'ok' else (status or '-')
+def _md_status(status, lang='en'):
+    word = status_word(status, lang) if status else '-'
+    return '**%s**' % word if status and status != 'ok' else word
 
 
-def _md_finding(finding):
+def _md_finding(finding, lang='en'):
     subject = ' %s' % md(finding['subject']) if finding.get('subject') else ''
-    text = '%s `%s`%s: %s' % (_md_status(finding.get('status')), finding.get('id'), subject, md(finding.get('message') or ''))
+    text = '%s `%s`%s: %s' % (_md_status(finding.get('status'), lang), finding.get('id'), subject,
+                              md(finding.get('message') or ''))
     if finding.get('explained_elsewhere'):
-        text += ' (explained by `%s`)' % finding['explained_elsewhere']
+        text += _labels(lang)['explained_by_paren'].format(ref='`%s`' % finding['explained_elsewhere'])
     return text
 
 
-def markdown(report, report_path=None, fold_over=FOLD_HEALTHY_OVER):
-    """``audit.md``: the same content as the console, for a ticket or an e-mail."""
+def markdown(report, report_path=None, fold_over=FOLD_HEALTHY_OVER, lang='en'):
+    """``audit.md``: the same content as the console, for a ticket or an e-mail, in ``lang``."""
+    words = _labels(lang)
     hosts = report.get('hosts') or {}
     sites = report.get('sites') or {}
     summary = report.get('summary') or {}
     overall = _overall(report)
-    lines = ['# Tank monitoring audit: %s' % overall.upper(), '',
-             'Generated %s. %d host(s), %d site(s): %s.' % (
-                 report.get('generated_at'), summary.get('hosts', len(hosts)), summary.get('sites', len(sites)),
-                 ', '.join('%d %s' % (summary.get(s, 0), s) for s in LEVELS))]
+    lines = [words['md_title'].format(status=status_word(overall, lang, 'loud')), '',
+             words['md_generated'].format(generated_at=report.get('generated_at'),
+                                          hosts=summary.get('hosts', len(hosts)), sites=summary.get('sites', len(sites)),
+                                          counts=_counts_text(summary, lang))]
     if report_path:
-        lines[-1] += ' Report: `%s`.' % report_path
-    since = since_summary(report)
+        lines[-1] += words['md_report'].format(path=report_path)
+    since = since_summary(report, lang)
     if since is not None:
-        lines += ['', '## Since last audit', '', md(since) + '.']
+        lines += ['', '## ' + words['since_last'], '', md(since) + '.']
         data = _since(report)
-        rows = [[change, item['scope'], md(item['name']), '`%s`' % item['id'], md(item.get('subject') or ''),
-                 _md_status(item.get('status'))]
+        rows = [[words[change].lower(), words['scope_' + item['scope']] if item['scope'] in ('host', 'site') else item['scope'],
+                 md(item['name']), '`%s`' % item['id'], md(item.get('subject') or ''),
+                 _md_status(item.get('status'), lang)]
                 for change in ('new', 'resolved', 'persisting', 'not_rechecked') for item in data.get(change) or []]
         if rows:
-            lines += [''] + _md_table(['Change', 'Scope', 'Host or site', 'Finding', 'Subject', 'Status'], rows)
+            lines += [''] + _md_table([words[k] for k in ('md_change', 'md_scope', 'md_where', 'md_finding',
+                                                          'md_subject', 'status')], rows)
     host_checks = [c for c in CHECK_ORDER if any(c in (h.get('checks') or {}) for h in hosts.values())]
     site_checks = [c for c in CHECK_ORDER if any(c in (s.get('checks') or {}) for s in sites.values())]
     items, folded = _fold(sorted(hosts.items()), fold_over)
-    lines += ['', '## Hosts', '']
+    lines += ['', '## ' + words['md_hosts'], '']
     if items:
-        lines += _md_table(['Host', 'Site', 'Status'] + host_checks,
-                           [[md(n), md(e.get('site') or ''), _md_status(e.get('status'))]
-                            + [_md_status(((e.get('checks') or {}).get(c) or {}).get('status')) for c in host_checks]
+        lines += _md_table([words['host'], words['site'], words['status']] + host_checks,
+                           [[md(n), md(e.get('site') or ''), _md_status(e.get('status'), lang)]
+                            + [_md_status(((e.get('checks') or {}).get(c) or {}).get('status'), lang)
+                               for c in host_checks]
                             for n, e in items])
     if folded:
-        lines += ['', '%d healthy host(s), every check ok: %s' % (len(folded), md(', '.join(folded)))]
+        lines += ['', words['md_folded'].format(count=len(folded), names=md(', '.join(folded)))]
     if sites:
-        lines += ['', '## Sites', ''] + _md_table(
-            ['Site', 'Runner', 'Status'] + site_checks,
-            [[md(n), md(e.get('runner') or '-'), _md_status(e.get('status'))]
-             + [_md_status(((e.get('checks') or {}).get(c) or {}).get('status')) for c in site_checks]
+        lines += ['', '## ' + words['md_sites'], ''] + _md_table(
+            [words['site'], words['runner_column'], words['status']] + site_checks,
+            [[md(n), md(e.get('runner') or '-'), _md_status(e.get('status'), lang)]
+             + [_md_status(((e.get('checks') or {}).get(c) or {}).get('status'), lang) for c in site_checks]
              for n, e in sorted(sites.items())])
-    lines += ['', '## Findings', '']
+    lines += ['', '## ' + words['findings'], '']
     found = False
     for kind, name, entry in entries(report):
         if not _has_findings(entry):
             continue
         found = True
-        lines += ['### %s %s: %s' % (kind.capitalize(), md(name), entry.get('status', 'unknown')), '']
+        lines += ['### %s %s: %s' % (words[kind], md(name), status_word(entry.get('status', 'unknown'), lang)), '']
         if entry.get('reason'):
-            lines += ['%s: %s' % ('Unreachable' if entry.get('status') == UNREACHABLE else 'Not audited', md(entry['reason'])), '']
+            lines += ['%s: %s' % (words['md_reason_unreachable' if entry.get('status') == UNREACHABLE
+                                        else 'md_reason_failed'], md(entry['reason'])), '']
         parts = organise(name, entry)
         for cause in parts['causes']:
-            lines.append('- **Root cause** %s' % _md_finding(cause))
-            label = checklist_label(cause.get('checklist'))
+            lines.append('- **%s** %s' % (words['md_root_cause'], _md_finding(cause, lang)))
+            label = checklist_label(cause.get('checklist'), lang)
             if label:
-                lines.append('  - Checklist: %s' % md(label))
+                lines.append('  - %s: %s' % (words['md_checklist'], md(label)))
             if cause.get('remedy'):
-                lines.append('  - Remedy: %s' % md(cause['remedy']))
+                lines.append('  - %s: %s' % (words['remedy'], md(cause['remedy'])))
             if cause['symptoms']:
-                lines.append('  - Explains:')
-                lines.extend('    - %s' % _md_finding(s) for s in cause['symptoms'])
+                lines.append('  - %s:' % words['md_explains'])
+                lines.extend('    - %s' % _md_finding(s, lang) for s in cause['symptoms'])
         for finding in parts['others']:
-            lines.append('- %s' % _md_finding(finding))
+            lines.append('- %s' % _md_finding(finding, lang))
             if finding.get('remedy'):
-                lines.append('  - Remedy: %s' % md(finding['remedy']))
+                lines.append('  - %s: %s' % (words['remedy'], md(finding['remedy'])))
         lines.append('')
     if not found:
-        lines += ['No findings.', '']
+        lines += [words['md_no_findings'], '']
     return '\n'.join(lines).rstrip('\n') + '\n'
 
 
@@ -558,19 +583,25 @@ def junit_level(fail_on):
     return 'warning' if not fail_on or fail_on == 'never' else fail_on
 
 
-def _finding_text(finding):
+def _finding_text(finding, lang='en'):
+    # Status keys stay English here: CI tools and scripts read them.
+    words = _labels(lang)
     subject = ' %s' % finding['subject'] if finding.get('subject') else ''
     text = '[%s] %s%s: %s' % (finding.get('status'), finding.get('id'), subject, finding.get('message') or '')
     if finding.get('remedy'):
-        text += '\n    remedy: %s' % finding['remedy']
+        text += '\n    ' + words['remedy_line'].format(text=finding['remedy'])
     if finding.get('explained_by'):
-        text += '\n    explained by: %s' % finding['explained_by']
+        text += '\n    ' + words['junit_explained_by'].format(ref=finding['explained_by'])
     return text
 
 
-def junit_xml(report, fail_on='never'):
+def junit_xml(report, fail_on='never', lang='en'):
     """``junit.xml``: a test suite per host and site, a test case per check; a failure when a finding
-    is at or above ``junit_level(fail_on)``; an error when the host or site could not be audited."""
+    is at or above ``junit_level(fail_on)``; an error when the host or site could not be audited.
+
+    Texts (failure bodies, system-out) are in ``lang``; suite and test case names, classnames and
+    failure types (status keys) are the same in every language, so CI history keeps its keys."""
+    words = _labels(lang)
     threshold = junit_level(fail_on)
     since = _since(report) or {}
     marks = {}
@@ -607,14 +638,15 @@ def junit_xml(report, fail_on='never'):
             failing = [f for f in findings if reaches(f.get('status', 'unknown'), threshold)]
             texts = []
             for finding in findings:
-                text = _finding_text(finding)
+                text = _finding_text(finding, lang)
                 mark = marks.get(finding_key(kind, name, finding))
                 if mark:
-                    text += '\n    since last audit: %s' % mark
+                    text += '\n    ' + words['junit_since_mark'].format(change=words[mark].lower())
                 cause = next((c for c in causes if c.get('id') == finding.get('id')), None)
                 if cause is not None:
-                    label = checklist_label(cause.get('checklist'))
-                    text = 'ROOT CAUSE ' + text + ('\n    checklist: %s' % label if label else '')
+                    label = checklist_label(cause.get('checklist'), lang)
+                    text = words['root_cause'] + ' ' + text + (
+                        '\n    ' + words['checklist_line'].format(text=label) if label else '')
                 texts.append(text)
             if failing:
                 worst_finding = sorted(failing, key=_severity_key)[0]
@@ -636,8 +668,9 @@ def junit_xml(report, fail_on='never'):
             for item in since.get(change) or []:
                 case = ElementTree.SubElement(suite, 'testcase', classname='since_last_audit.%s' % change,
                                               name='%s %s' % (change, _change_text(item)), time='0')
-                ElementTree.SubElement(case, 'system-out').text = '%s since %s: [%s] %s' % (
-                    change, since.get('previous_generated_at'), item.get('status'), item.get('message'))
+                ElementTree.SubElement(case, 'system-out').text = words['junit_change'].format(
+                    change=words[change].lower(), previous=since.get('previous_generated_at'),
+                    status=item.get('status'), message=item.get('message'))
                 count += 1
         for key, value in dict(tests=count, failures=0, errors=0, skipped=0).items():
             suite.set(key, str(value))

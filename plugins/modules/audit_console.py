@@ -36,6 +36,14 @@ options:
     type: str
     choices: [auto, always, never]
     default: auto
+  lang:
+    description:
+      - Language of the report's own words (headings, labels, status words; V(ko) shows the guide's Korean
+        §13 checklist). Finding messages and remedies are printed as the report has them.
+      - Finding ids, check names and host names are never translated.
+    type: str
+    choices: [en, ko]
+    default: en
 attributes:
   check_mode:
     support: full
@@ -61,6 +69,7 @@ EXAMPLES = r'''
     report: "{{ _audit_report }}"
     report_path: /srv/reports/audit.json
     color: auto
+    lang: ko
 '''
 
 RETURN = r'''
@@ -84,6 +93,7 @@ def main():
         report=dict(type='dict', required=True),
         report_path=dict(type='str'),
         color=dict(type='str', default='auto', choices=['auto', 'always', 'never']),
+        lang=dict(type='str', default='en', choices=['en', 'ko']),
     ), supports_check_mode=True)
     module.fail_json(msg='tank.monitoring.audit_console runs on the controller as an action plugin')
 

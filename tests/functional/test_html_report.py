@@ -14,6 +14,7 @@ import sys
 import pytest
 
 from ansible_collections.tank.monitoring.plugins.filter.audit_html import audit_html
+from ansible_collections.tank.monitoring.plugins.module_utils import _i18n
 from ansible_collections.tank.monitoring.tests.unit.plugins.module_utils.html_samples import (
     CHANGES,
     SCRIPT_MESSAGE,
@@ -176,3 +177,64 @@ def test_report_of_a_real_audit_run(tmp_path):
     reason = [f for f in dom.find_all('li', 'finding') if 'gone' in f.text()]
     assert len(reason) == 1 and ' '.join(report['hosts']['gone']['reason'].split())[:60] in reason[0].text()
     screenshot(str(path), _artifact('audit-real-run.png'), size='1400,700')
+
+
+def _korean(report):
+    """The report as a ``lang: ko`` run of the checks writes it: each finding's message and remedy from
+    the real catalogue (_i18n.translate), the diagnosis's remedy the cause's Korean one. worker02 also
+    has its worker app stopped (pm2.app.stopped), whose Korean remedy is the guide's "pm2 start 재실행"."""
+    report['hosts']['worker02']['checks']['pm2'] = {
+        'status': 'critical', 'metrics': {}, 'duration_seconds': 0.2, 'findings': [{
+            'id': 'pm2.app.stopped', 'status': 'critical', 'subject': 'worker', 'guide_section': '§3',
+            'message': 'The app worker is stopped.', 'remedy': 'pm2 start worker', 'value': 'stopped',
+            'threshold': None}]}
+    report['hosts']['worker02']['status'] = 'critical'
+    # The Oracle check's value field (the sample leaves it out): the ORA error.
+    report['sites']['customer-a']['checks']['oracle']['findings'][0]['value'] = 'ORA-12514'
+    for key in ('hosts', 'sites'):
+        for entry in report[key].values():
+            remedies = {}
+            for result in entry['checks'].values():
+                for finding in result['findings']:
+                    finding['message'], finding['remedy'] = _i18n.translate(finding, 'ko')
+                    remedies[finding['id']] = finding['remedy']
+            for cause in entry.get('root_causes') or []:
+                cause['remedy'] = remedies.get(cause['finding'], cause['remedy'])
+    return report
+
+
+def test_korean_page_renders_hangul_in_the_browser(tmp_path):
+    path = tmp_path / 'audit-ko.html'
+    path.write_text(audit_html(_korean(faulty_report()), lang='ko'), encoding='utf-8')
+    net_log = str(tmp_path / 'netlog.json')
+    dom = parse(dump_dom(str(path), net_log=net_log))
+    assert dom.find('html').attrs.get('lang') == 'ko'
+    text = dom.find('body').text()
+    # The guide's own words, the Korean labels and §13 checklist, as the browser decoded them (UTF-8).
+    for expected in ('pm2 start 재실행', 'DB 포트/Listener 확인', 'Backend 응답 없음 → pm2 status 확인',
+                     'DB 연결 실패 → Oracle Listener / 네트워크 점검', '근본 원인', '기타 발견 사항', '조치',
+                     '연결 불가', '심각', 'pm2.app.stopped', 'oracle.listener.service_unknown'):
+        assert expected in text, expected
+    for english in ('Root causes', 'Other findings', 'Remedy', 'Backend not answering'):
+        assert english not in text, english
+    assert page_requests(net_log) == []
+    shot = screenshot(str(path), _artifact('audit-ko.png'), size='1400,1000')
+    assert os.path.getsize(shot) > 10000
+
+
+def test_hangul_glyphs_are_drawn_not_tofu(tmp_path):
+    """Two pages differing only in the Hangul of a host name give different pictures: with no font
+    for Hangul both would show the same 'missing glyph' boxes, and the screenshots would be equal."""
+    shots = []
+    for name in ('가나다라', '마바사아'):
+        report = healthy_report()
+        report['hosts'][name] = report['hosts'].pop('a-app01')
+        path = tmp_path / ('%s.html' % len(shots))
+        path.write_text(audit_html(report, lang='ko'), encoding='utf-8')
+        shots.append(screenshot(str(path), str(tmp_path / ('%d.png' % len(shots))), size='900,400'))
+    # The same page twice draws the same picture (the comparison means something).
+    again = screenshot(str(tmp_path / '0.html'), str(tmp_path / 'again.png'), size='900,400')
+    with open(shots[0], 'rb') as a, open(shots[1], 'rb') as b, open(again, 'rb') as c:
+        first, second, repeat = a.read(), b.read(), c.read()
+    assert first == repeat
+    assert first != second

@@ -173,7 +173,7 @@ def test_hangul_and_output_is_deterministic():
     (({'hosts': {}}, []), 'changes must be a mapping'),
     (({'hosts': {}}, {'fixed': []}), "changes: unknown key 'fixed'"),
     (({'hosts': {}}, {'new': 'x'}), 'changes.new must be a list'),
-    (({'hosts': {}}, None, 'xx'), "lang 'xx' is not supported (supported: en)"),
+    (({'hosts': {}}, None, 'xx'), "lang 'xx' is not supported (supported: en, ko)"),
 ])
 def test_bad_input_is_a_message_naming_the_argument(args, message):
     with pytest.raises(ValueError, match=re.escape(message)):
