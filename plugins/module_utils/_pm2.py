@@ -316,7 +316,7 @@ def parse_jlist(output):
     for match in re.finditer(r'\[', output):
         try:
             data, _end = decoder.raw_decode(output, match.start())
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: brackets nested deeper than Python recurses
             continue
         if isinstance(data, list) and all(isinstance(item, dict) for item in data):
             return [reduce_process(item) for item in data]
