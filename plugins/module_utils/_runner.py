@@ -104,7 +104,7 @@ def prepare(spec, params, where=None):
     if validation.error_messages:
         messages = []
         for message in validation.error_messages:
-            if validation.unsupported_parameters and message.startswith(tuple(sorted(validation.unsupported_parameters))):
+            if validation.unsupported_parameters and message.startswith(_unsupported_names(validation)):
                 message = 'unsupported option ' + message
             messages.append(message)
         raise CheckInputError(scrub(prefix + '; '.join(messages), secrets))
@@ -118,6 +118,13 @@ def prepare(spec, params, where=None):
         raise CheckInputError(scrub(prefix + str(exc), secrets))
     secrets = sorted(set(secrets) | set(spec.secret_values(validated)))
     return Job(spec, validated, thresholds, secrets)
+
+
+def _unsupported_names(validation):
+    """The unsupported option names as ansible-core writes them in its message: a sub-option (a
+    tuple of the path to it, e.g. ``('paths', 'bogus')``) dotted, like ``paths.bogus``."""
+    return tuple(sorted('.'.join(str(part) for part in name) if isinstance(name, tuple) else str(name)
+                        for name in validation.unsupported_parameters))
 
 
 def check_numbers(argument_spec, params):
