@@ -99,6 +99,7 @@ def prepare(spec, params, where=None):
         raise CheckInputError('%sthe options of the %s check must be a mapping, got %s'
                               % (prefix, spec.name, type(params).__name__))
     argument_spec = full_argument_spec(spec)
+    _check_before_validation(argument_spec, params, prefix)
     validation = ArgumentSpecValidator(argument_spec).validate(dict(params))
     secrets = sorted(str(v) for v in validation._no_log_values)  # pylint: disable=protected-access
     if validation.error_messages:
@@ -118,6 +119,26 @@ def prepare(spec, params, where=None):
         raise CheckInputError(scrub(prefix + str(exc), secrets))
     secrets = sorted(set(secrets) | set(spec.secret_values(validated)))
     return Job(spec, validated, thresholds, secrets)
+
+
+def _check_before_validation(argument_spec, params, prefix):
+    """Values that ansible-core's validator does not answer with a message but with an exception."""
+    for name, option in argument_spec.items():
+        value = params.get(name)
+        if value is None:
+            continue
+        if option.get('type') == 'int' and _infinite(value):
+            # check_type_int: int(Decimal('Infinity')) raises OverflowError
+            raise CheckInputError('%soption %s must be a finite number, got %s' % (prefix, name, value))
+
+
+def _infinite(value):
+    if isinstance(value, bool) or not isinstance(value, (float, str)):
+        return False
+    try:
+        return not math.isfinite(float(value))
+    except (ValueError, OverflowError):
+        return False
 
 
 def _unsupported_names(validation):
