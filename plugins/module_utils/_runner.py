@@ -130,6 +130,10 @@ def _check_before_validation(argument_spec, params, prefix):
         if option.get('type') == 'int' and _infinite(value):
             # check_type_int: int(Decimal('Infinity')) raises OverflowError
             raise CheckInputError('%soption %s must be a finite number, got %s' % (prefix, name, value))
+        if option.get('type') == 'dict' and option.get('options') and not isinstance(value, (dict, str)):
+            # set_fallbacks: 'argument of type bool is not iterable'
+            raise CheckInputError('%soption %s must be a mapping of its sub-options, got %s'
+                                  % (prefix, name, type(value).__name__))
 
 
 def _infinite(value):
