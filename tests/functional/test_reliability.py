@@ -312,8 +312,8 @@ def test_no_secret_leaves_a_full_audit_at_vvvv(tmp_path, pm2, mounts):
                 'oracle': {'dsn': '127.0.0.1:%d/TANKPDB' % oracle.port, 'user': 'tank_monitor',
                            'password': ORACLE_PASSWORD, 'connect_timeout': 5},
                 # A DSN with the password in it: refused (credentials go in user/password), never shown.
-                'logsdb': {'database': 'oracle', 'dsn': 'tank_monitor/%s@127.0.0.1:%d/TANKPDB' % (DSN_PASSWORD, oracle.port),
-                           'connect_timeout': 5},
+                'logsdb': {'database': 'oracle', 'connect_timeout': 5,
+                           'dsn': 'tank_monitor/%s@127.0.0.1:%d/TANKPDB' % (DSN_PASSWORD, oracle.port)},
                 'storage': {'paths': [{'path': share}]},
                 'ses': {'endpoint_url': moto.url, 'region': 'eu-west-1', 'access_key': FAKE_KEY,
                         'secret_key': FAKE_SECRET},
