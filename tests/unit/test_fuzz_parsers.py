@@ -40,7 +40,6 @@ from ansible_collections.tank.monitoring.plugins.module_utils import (
     _ses,
     _thresholds,
 )
-from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, Deadline
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import CheckResult
 from ansible_collections.tank.monitoring.plugins.module_utils._runner import run_check
 
@@ -206,8 +205,8 @@ def test_logs_check_judges_any_bytes(out, err, window, max_line):
 
 # -- health: bodies ---------------------------------------------------------------------------------------
 
-indicator_states = st.fixed_dictionaries({}, optional={'status': json_values, 'message': json_values,
-                                                        'error': json_values}) | json_values
+INDICATOR_FIELDS = {'status': json_values, 'message': json_values, 'error': json_values}
+indicator_states = st.fixed_dictionaries({}, optional=INDICATOR_FIELDS) | json_values
 health_bodies = st.fixed_dictionaries({}, optional={
     'status': st.sampled_from(['ok', 'error', 'degraded', 'down', 'OK']) | json_values,
     'info': st.dictionaries(any_text, indicator_states, max_size=3) | json_values,
@@ -264,9 +263,11 @@ def test_stub_status_round_trip(values, space):
                                                   reading=reading, writing=writing, waiting=waiting)
 
 
+STUB_ALPHABET = 'Active connections:server accepts handled requests Reading:Writing:Waiting: 0123456789\n\u0663\u00b2'
+
+
 @settings(max_examples=60)
-@given(text=any_text | st.text(alphabet='Active connections:server accepts handled requests Reading:Writing:'
-                                         'Waiting: 0123456789\n\u0663\u00b2', max_size=200))
+@given(text=any_text | st.text(alphabet=STUB_ALPHABET, max_size=200))
 def test_stub_status_of_anything_is_counters_or_none(text):
     counters_read = _nginx.parse_stub_status(text)
     assert counters_read is None or all(isinstance(v, int) and v >= 0 for v in counters_read.values())
@@ -293,9 +294,8 @@ def test_listen_port_is_a_port_or_none(value):
 
 directives = st.tuples(st.sampled_from(['listen', 'root', 'user', 'pid', 'server', 'location', 'include', 'x']),
                        st.lists(listen_args | any_text, max_size=3)).map(lambda t: ' '.join([t[0]] + t[1]) + ';')
-nginx_dumps = st.lists(directives | any_text | st.sampled_from(['server {', '}', '# comment listen 1;',
-                                                                  '# configuration file /etc/nginx/x.conf:']),
-                       max_size=20).map('\n'.join)
+DUMP_LINES = ['server {', '}', '# comment listen 1;', '# configuration file /etc/nginx/x.conf:']
+nginx_dumps = st.lists(directives | any_text | st.sampled_from(DUMP_LINES), max_size=20).map('\n'.join)
 
 
 @settings(max_examples=60)
@@ -320,16 +320,16 @@ client_errors = st.builds(
         {'Error': dict({'Code': code, 'Message': message}, **extra),
          'ResponseMetadata': {'HTTPStatusCode': status}}, op),
     error_codes | any_text | st.integers().map(str), error_messages, st.none() | st.integers(100, 599),
-    st.sampled_from(['GetSendQuota', 'GetMetricData', '']), st.dictionaries(st.sampled_from(['Type', 'Detail']),
-                                                                          any_text, max_size=1))
+    st.sampled_from(['GetSendQuota', 'GetMetricData', '']),
+    st.dictionaries(st.sampled_from(['Type', 'Detail']), any_text, max_size=1))
 other_errors = st.one_of(
-    st.builds(lambda body: botocore.parsers.ResponseParserError(body), any_text | st.sampled_from([
+    st.builds(botocore.parsers.ResponseParserError, any_text | st.sampled_from([
         '<html><title>404 Not Found</title></html>', '<h1>\u0665\u0660\u0661 x</h1>', 'HTTP/1.1 501 Not Impl',
         'HTTP/2 503'])),
     st.builds(lambda url: botocore.exceptions.EndpointConnectionError(endpoint_url=url), any_text),
     st.builds(lambda url: botocore.exceptions.ReadTimeoutError(endpoint_url=url), any_text),
     st.just(botocore.exceptions.NoCredentialsError()),
-    st.builds(lambda text: ValueError(text), any_text))
+    st.builds(ValueError, any_text))
 
 
 @settings(max_examples=60)
