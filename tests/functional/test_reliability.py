@@ -144,27 +144,36 @@ def snapshot(root, skip=()):
     entries = {}
     if not os.path.lexists(root):
         return {root: None}
+    if not os.path.isdir(root) or os.path.islink(root):
+        directory, name = os.path.split(root)
+        return snapshot_entries(directory, [name])
     for directory, dirs, files in os.walk(root, followlinks=False):
         dirs[:] = sorted(d for d in dirs if os.path.join(directory, d) not in skip)
-        for name in [''] + sorted(files) + [d for d in dirs if os.path.islink(os.path.join(directory, d))]:
-            path = os.path.join(directory, name) if name else directory
-            if path in skip:
-                continue
-            try:
-                st = os.lstat(path)
-            except FileNotFoundError:
-                continue
-            content = None
-            if stat.S_ISLNK(st.st_mode):
-                content = os.readlink(path)
-            elif stat.S_ISREG(st.st_mode):
-                digest = hashlib.sha256()
-                with open(path, 'rb') as handle:
-                    for chunk in iter(lambda: handle.read(1 << 20), b''):
-                        digest.update(chunk)
-                content = digest.hexdigest()
-            entries[path] = (stat.S_IFMT(st.st_mode), stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid, st.st_size,
-                             st.st_mtime_ns, content)
+        names = [''] + sorted(files) + [d for d in dirs if os.path.islink(os.path.join(directory, d))]
+        entries.update(snapshot_entries(directory, [n for n in names if os.path.join(directory, n) not in skip]))
+    return entries
+
+
+def snapshot_entries(directory, names):
+    """The snapshot entries of ``names`` in ``directory`` ('' for the directory itself)."""
+    entries = {}
+    for name in names:
+        path = os.path.join(directory, name) if name else directory
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            continue
+        content = None
+        if stat.S_ISLNK(st.st_mode):
+            content = os.readlink(path)
+        elif stat.S_ISREG(st.st_mode):
+            digest = hashlib.sha256()
+            with open(path, 'rb') as handle:
+                for chunk in iter(lambda: handle.read(1 << 20), b''):
+                    digest.update(chunk)
+            content = digest.hexdigest()
+        entries[path] = (stat.S_IFMT(st.st_mode), stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid, st.st_size,
+                         st.st_mtime_ns, content)
     return entries
 
 
