@@ -341,15 +341,20 @@ def listen_port(value):
     value = value.strip('\'"')
     if value.startswith('unix:'):
         return None
-    if value.isdigit():
+    if _is_port(value):
         return int(value)
     if value.startswith('['):
         rest = value.partition(']')[2]
-        return int(rest[1:]) if rest.startswith(':') and rest[1:].isdigit() else 80
+        return int(rest[1:]) if rest.startswith(':') and _is_port(rest[1:]) else 80
     host, port = value.rpartition(':')[::2]
-    if host and port.isdigit():
+    if host and _is_port(port):
         return int(port)
     return 80
+
+
+def _is_port(text):
+    """ASCII digits only: ``str.isdigit`` is also true for superscripts (``'\u00b2'``) that ``int`` refuses."""
+    return text.isascii() and text.isdigit()
 
 
 # -- ports -----------------------------------------------------------------------------------

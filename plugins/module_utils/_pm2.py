@@ -328,7 +328,7 @@ def parse_jlist(output):
     for match in re.finditer(r'\[', output):
         try:
             data, _end = decoder.raw_decode(output, match.start())
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: brackets nested deeper than Python recurses
             continue
         if isinstance(data, list) and all(isinstance(item, dict) for item in data):
             return [reduce_process(item) for item in data]
@@ -385,7 +385,7 @@ def _int(value):
         return None
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: Infinity, which pm2's JSON may hold
         return None
 
 

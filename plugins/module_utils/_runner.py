@@ -99,12 +99,13 @@ def prepare(spec, params, where=None):
         raise CheckInputError('%sthe options of the %s check must be a mapping, got %s'
                               % (prefix, spec.name, type(params).__name__))
     argument_spec = full_argument_spec(spec)
+    _check_before_validation(argument_spec, params, prefix)
     validation = ArgumentSpecValidator(argument_spec).validate(dict(params))
     secrets = sorted(str(v) for v in validation._no_log_values)  # pylint: disable=protected-access
     if validation.error_messages:
         messages = []
         for message in validation.error_messages:
-            if validation.unsupported_parameters and message.startswith(tuple(sorted(validation.unsupported_parameters))):
+            if validation.unsupported_parameters and message.startswith(_unsupported_names(validation)):
                 message = 'unsupported option ' + message
             messages.append(message)
         raise CheckInputError(scrub(prefix + '; '.join(messages), secrets))
@@ -118,6 +119,37 @@ def prepare(spec, params, where=None):
         raise CheckInputError(scrub(prefix + str(exc), secrets))
     secrets = sorted(set(secrets) | set(spec.secret_values(validated)))
     return Job(spec, validated, thresholds, secrets)
+
+
+def _check_before_validation(argument_spec, params, prefix):
+    """Values that ansible-core's validator does not answer with a message but with an exception."""
+    for name, option in argument_spec.items():
+        value = params.get(name)
+        if value is None:
+            continue
+        if option.get('type') == 'int' and _infinite(value):
+            # check_type_int: int(Decimal('Infinity')) raises OverflowError
+            raise CheckInputError('%soption %s must be a finite number, got %s' % (prefix, name, value))
+        if option.get('type') == 'dict' and option.get('options') and not isinstance(value, (dict, str)):
+            # set_fallbacks: 'argument of type bool is not iterable'
+            raise CheckInputError('%soption %s must be a mapping of its sub-options, got %s'
+                                  % (prefix, name, type(value).__name__))
+
+
+def _infinite(value):
+    if isinstance(value, bool) or not isinstance(value, (float, str)):
+        return False
+    try:
+        return not math.isfinite(float(value))
+    except (ValueError, OverflowError):
+        return False
+
+
+def _unsupported_names(validation):
+    """The unsupported option names as ansible-core writes them in its message: a sub-option (a
+    tuple of the path to it, e.g. ``('paths', 'bogus')``) dotted, like ``paths.bogus``."""
+    return tuple(sorted('.'.join(str(part) for part in name) if isinstance(name, tuple) else str(name)
+                        for name in validation.unsupported_parameters))
 
 
 def check_numbers(argument_spec, params):

@@ -140,8 +140,13 @@ def _prepare(secrets):
 def _scrub(value, secrets):
     if isinstance(value, str):
         for secret in secrets:
-            if secret in value:
+            # Again while it is there: a secret that starts or ends with '*' can be formed anew by the
+            # mask and the text beside it ('x' + 'x**' -> 'x********'). Each pass removes characters
+            # that are not '*', so this ends; a secret of '*' only is replaced once.
+            while secret in value:
                 value = value.replace(secret, MASK)
+                if not secret.strip('*'):
+                    break
         return _scrub_patterns(value)
     if isinstance(value, dict):
         scrubbed = {}

@@ -91,3 +91,12 @@ def test_unreadable_follows_owner_group_other_bits(traversable_tmp):
     assert _nginx.unreadable(str(root), uid, {4242424}, 100)[0] == [str(root / 'static')]
     # root reads everything.
     assert _nginx.unreadable(str(root), 0, {0}, 100)[0] == []
+
+
+def test_listen_port_takes_ascii_digits_only():
+    """Found by the fuzz suite: '\u00b2'.isdigit() is True but int('\u00b2') raises."""
+    from ansible_collections.tank.monitoring.plugins.module_utils import _nginx as nginx_logic
+    assert nginx_logic.listen_port('\u00b2') == 80
+    assert nginx_logic.listen_port('[::]:\u00b2') == 80
+    assert nginx_logic.listen_port('127.0.0.1:8080') == 8080
+    assert nginx_logic.parse_config('listen 127.0.0.1:\u00b9;\n')['ports'] == [80]

@@ -202,3 +202,12 @@ def test_host_context_forgets_stale_entries(monkeypatch):
     assert memo.recall(('k',), max_age=60) is None
     memo.forget()
     assert memo.recall(('k',)) is None
+
+
+def test_jlist_with_infinite_ids_and_deep_brackets_does_not_raise():
+    """Found by the fuzz suite: Infinity is valid to Python's JSON decoder; brackets nested past the recursion limit."""
+    from ansible_collections.tank.monitoring.plugins.module_utils import _pm2 as pm2_logic
+    (process,) = pm2_logic.parse_jlist(b'[{"name": "worker", "pm_id": Infinity, "pid": NaN}]')
+    assert process['pm_id'] is None and process['pid'] is None
+    assert process['invalid'] == [('pid', 'float NaN')]
+    assert pm2_logic.parse_jlist(b'[' * 5000) is None

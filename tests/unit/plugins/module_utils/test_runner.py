@@ -280,3 +280,19 @@ def test_module_bad_input_is_a_clear_failure(capsys):
     out = _module_run(capsys, {'thresholds': {'x': 1}}, _critical)
     assert out['failed'] is True
     assert out['msg'].startswith('unknown threshold(s) for the demo check: x')
+
+
+# -- options that ansible-core's validator answers with an exception (found by the fuzz suite) -------------
+
+@pytest.mark.parametrize('name, params, message', [
+    ('nginx', {'max_assets': float('inf')}, 'option max_assets must be a finite number'),
+    ('nginx', {'max_assets': 'Infinity'}, 'option max_assets must be a finite number'),
+    ('logsdb', {'database': 'oracle', 'auto_run_log': True}, 'option auto_run_log must be a mapping of its sub-options'),
+    ('logsdb', {'database': 'oracle', 'template_log': [1]}, 'option template_log must be a mapping of its sub-options'),
+    ('storage', {'paths': [{'path': '/srv', 'bogus': 1}]}, 'unsupported option paths.bogus'),
+])
+def test_options_the_validator_chokes_on_are_named(name, params, message):
+    from ansible_collections.tank.monitoring.plugins.module_utils._registry import CHECKS
+    with pytest.raises(CheckInputError) as raised:
+        r.prepare(CHECKS[name], params, where='audit_options.%s' % name)
+    assert str(raised.value).startswith('audit_options.%s: %s' % (name, message)), str(raised.value)
