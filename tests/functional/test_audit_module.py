@@ -45,6 +45,7 @@ def ids(result):
     return sorted(f['id'] for f in result['findings'])
 
 
+@pytest.mark.finding('pm2.app.stopped', 'oracle.listener.service_unknown', 'logsdb.email_send.fail_spike')
 def test_all_nine_checks_in_one_invocation_against_real_components(run_module, pm2, tmp_path, mounts):
     healthy(pm2)
     pm2.pm2('stop', 'backend')
@@ -92,6 +93,7 @@ def test_all_nine_checks_in_one_invocation_against_real_components(run_module, p
         assert ORACLE_PASSWORD not in text and FAKE_SECRET not in text
 
 
+@pytest.mark.finding('logs.timeout', 'health.request.timeout', 'storage.path.unresponsive')
 def test_hung_dependencies_are_cut_at_their_own_bounds_and_the_rest_is_not_delayed(run_module, tmp_path, mounts):
     hung = mounts.hanging_fuse('nas')
     log = write_log(tmp_path / 'worker-out.log', [(5, 'a' * 40 + 'b')])
@@ -208,6 +210,7 @@ def test_report_is_written_even_when_every_host_fails(tmp_path):
     assert report['sites']['default']['runner'] is None
 
 
+@pytest.mark.finding('storage.filesystem.used')
 def test_one_full_filesystem_is_one_finding_owned_by_the_storage_check(run_module, mounts):
     from conftest import fill
 
