@@ -76,7 +76,7 @@ def test_slow_crash_loop_while_online_is_caught(pm2, run_module):
     pm2.wait_for(lambda: pm2.jlist()[-1]['pm2_env']['restart_time'] >= 2, timeout=30, what='restarts')
     pm2.pm2('save')
     assert pm2.status('backend') == 'online'  # PM2 itself still says online
-    result, _run = run_module(MODULE, module_args(pm2, restart_sample_seconds=3.0))
+    result, _run = run_module(MODULE, module_args(pm2, restart_sample_seconds=6.0))  # several 1.5 s crashes
     assert result['status'] == 'critical'
     loop = finding(result, 'pm2.app.restart_loop', 'backend')
     assert loop['value'] >= 1
