@@ -105,7 +105,8 @@ def test_hung_dependencies_are_cut_at_their_own_bounds_and_the_rest_is_not_delay
         result, _run = run_module('tank.monitoring.audit', {'timeout': 8, 'checks': {
             'resources': {'cpu_sample_seconds': 0, 'exclude_mounts': [hung], 'mount_timeout': 1,
                           'thresholds': {'load_per_core': {'warning': None, 'critical': None}}},
-            'health': {'url': silent_http.url(), 'use_proxy': False, 'timeout': 2},
+            # Room for the request's own time limit inside the check's, on a busy machine too.
+            'health': {'url': silent_http.url(), 'use_proxy': False, 'timeout': 4},
             'oracle': {'host': '127.0.0.1', 'port': silent_oracle.port, 'service_name': 'TANKPDB',
                        'user': 'tank_monitor', 'password': ORACLE_PASSWORD, 'connect_timeout': 30, 'timeout': 3},
             'storage': {'paths': [{'path': hung}], 'path_timeout': 1.5, 'timeout': 3},
