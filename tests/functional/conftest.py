@@ -82,8 +82,8 @@ def parse_json_output(proc, cmd=None):
             raise ValueError('not the json callback\'s output (no "plays")')
     except ValueError as exc:
         raise AssertionError('cannot parse the ansible-playbook output (%s): %s; rc=%s\ncommand: %s\nstdout:\n%s\n'
-                             'stderr:\n%s' % (type(exc).__name__, exc, proc.returncode, cmd, proc.stdout[-3000:],
-                                               proc.stderr[-3000:]))
+                             'stderr:\n%s' % (type(exc).__name__, exc, proc.returncode, cmd,
+                                              proc.stdout[-3000:], proc.stderr[-3000:]))
     return data
 
 
