@@ -65,15 +65,31 @@ def run_playbook(playbook, inventory=None, extra_vars=None, check=False, verbosi
     cmd += list(args)
     proc = subprocess.run(cmd, capture_output=True, text=True, env=ansible_env(**(env or {})), timeout=timeout,
                           cwd=cwd or REPO, check=False)
+    return PlaybookRun(proc, parse_json_output(proc, cmd))
+
+
+def parse_json_output(proc, cmd=None):
+    """The json callback's document in ``proc.stdout``; raises with the output when there is none.
+
+    A run whose output cannot be parsed must fail the test: returning ``{}`` would let "no task
+    changed" or "no task failed" assertions pass with nothing checked.
+    """
+    start = proc.stdout.find('{')
     try:
         # The json document is the last thing printed; text printed before it (the audit's console
         # report) may contain braces.
-        start = proc.stdout.rfind('{"custom_stats"')
-        start = start if start >= 0 else proc.stdout.find('{')
-        data = json.loads(proc.stdout[start:]) if start >= 0 else {}
-    except ValueError:
-        data = {}
-    return PlaybookRun(proc, data)
+        last = proc.stdout.rfind('{"custom_stats"')
+        start = last if last >= 0 else start
+        if start < 0:
+            raise ValueError('no JSON document in stdout')
+        data = json.loads(proc.stdout[start:])
+        if not isinstance(data, dict) or 'plays' not in data:
+            raise ValueError('not the json callback\'s output (no "plays")')
+    except ValueError as exc:
+        raise AssertionError('cannot parse the ansible-playbook output (%s): %s; rc=%s\ncommand: %s\nstdout:\n%s\n'
+                             'stderr:\n%s' % (type(exc).__name__, exc, proc.returncode, cmd,
+                                              proc.stdout[-3000:], proc.stderr[-3000:]))
+    return data
 
 
 @pytest.fixture

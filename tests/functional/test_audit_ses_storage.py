@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import os
 import sys
@@ -15,6 +17,7 @@ AWS_ENV = {'AWS_EC2_METADATA_DISABLED': 'true', 'AWS_CONFIG_FILE': '/dev/null',
            'AWS_SHARED_CREDENTIALS_FILE': '/dev/null', 'NO_PROXY': '127.0.0.1,localhost'}
 
 
+@pytest.mark.finding('storage.path.missing', 'ses.quota.used')
 def test_audit_report_shows_storage_and_ses(tmp_path):
     moto = MotoSes()
     mounts = Mounts()

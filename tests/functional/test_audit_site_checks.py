@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import os
 import sys
@@ -13,6 +15,7 @@ from oracle_support import closed_port
 PASSWORD = 'Audit-Secret-pw-9034'
 
 
+@pytest.mark.finding('oracle.connect.refused', 'logsdb.email_send.fail_spike')
 def test_audit_reports_oracle_and_logsdb_for_the_site_host(tmp_path):
     from conftest import REPO, run_playbook
 

@@ -86,6 +86,7 @@ def test_plain_status_ok_body_gives_no_finding(run_module, backend):
     assert result['findings'] == []
 
 
+@pytest.mark.finding('health.request.refused')
 def test_backend_stopped_is_refused_and_names_pm2(run_module):
     url = 'http://127.0.0.1:%d/api/health' % free_port()
     result = run_module(MODULE, {'url': url})[0]
@@ -96,6 +97,7 @@ def test_backend_stopped_is_refused_and_names_pm2(run_module):
     assert result['metrics']['up'] == 0
 
 
+@pytest.mark.finding('health.request.timeout')
 def test_backend_that_never_answers_is_bounded_by_the_timeout(run_module, backend):
     server = backend('hang')
     result = run_module(MODULE, {'url': server.url(), 'timeout': 3})[0]
@@ -116,6 +118,7 @@ def test_never_answering_backend_in_process_returns_within_timeout_plus_one_seco
     assert [f['id'] for f in data['findings']] == ['health.request.timeout']
 
 
+@pytest.mark.finding('health.response.status_code')
 def test_http_500_is_a_wrong_status_code(run_module, backend):
     server = backend('error500')
     result = run_module(MODULE, {'url': server.url()})[0]
@@ -125,6 +128,7 @@ def test_http_500_is_a_wrong_status_code(run_module, backend):
     assert ids(result) == ['health.response.status_code']
 
 
+@pytest.mark.finding('health.response.status_not_ok')
 def test_status_error_body_is_not_ok(run_module, backend):
     server = backend('status_error')
     result = run_module(MODULE, {'url': server.url()})[0]
@@ -134,6 +138,7 @@ def test_status_error_body_is_not_ok(run_module, backend):
     assert ids(result) == ['health.response.status_not_ok']
 
 
+@pytest.mark.finding('health.response.status_code')
 def test_proxy_502_error_page_is_a_wrong_status_code(run_module, backend):
     """A proxy's 502 page names no indicator: the status code is the finding, the page described."""
     server = backend('bad_gateway')
@@ -145,6 +150,7 @@ def test_proxy_502_error_page_is_a_wrong_status_code(run_module, backend):
     assert ids(result) == ['health.response.status_code']
 
 
+@pytest.mark.finding('health.response.not_json')
 def test_html_page_with_200_is_not_json(run_module, backend):
     server = backend('html')
     result = run_module(MODULE, {'url': server.url()})[0]
@@ -154,6 +160,7 @@ def test_html_page_with_200_is_not_json(run_module, backend):
     assert ids(result) == ['health.response.not_json']
 
 
+@pytest.mark.finding('health.indicator.down')
 def test_nest_database_down_is_one_indicator_finding_naming_it(run_module, nest):
     nest.set_database('down')
     status, body = nest.get()
@@ -171,6 +178,7 @@ def test_nest_database_down_is_one_indicator_finding_naming_it(run_module, nest)
     assert result['metrics']['http_status'] == 503
 
 
+@pytest.mark.finding('health.indicator.degraded')
 def test_nest_degraded_indicator_is_a_warning_with_its_own_id(run_module, nest):
     nest.set_database('degraded')
     status, body = nest.get()
@@ -189,6 +197,7 @@ def test_nest_degraded_indicator_is_a_warning_with_its_own_id(run_module, nest):
     assert result['metrics']['http_status'] == 200
 
 
+@pytest.mark.finding('health.response.latency')
 def test_nest_slow_database_over_the_warning_threshold(run_module, nest):
     nest.set_database('slow', delay=1.3)
     result = run_module(MODULE, {'url': nest.url(), 'timeout': 10})[0]
@@ -208,6 +217,7 @@ def test_nest_slow_database_latency_threshold_override_makes_it_critical(run_mod
     assert finding['status'] == 'critical'
 
 
+@pytest.mark.finding('health.request.timeout')
 def test_nest_database_slower_than_the_timeout_is_a_timeout(run_module, nest):
     nest.set_database('slow', delay=6)
     result = run_module(MODULE, {'url': nest.url(), 'timeout': 2})[0]
@@ -217,6 +227,7 @@ def test_nest_database_slower_than_the_timeout_is_a_timeout(run_module, nest):
     assert result['duration_seconds'] <= 2 + 1
 
 
+@pytest.mark.finding('health.assertion.failed')
 def test_failed_assertion(run_module, nest):
     result = run_module(MODULE, {'url': nest.url(), 'assertions': ['details.oracle']})[0]
     assert result['status'] == 'critical'
@@ -263,6 +274,7 @@ def _self_signed(tmp_path):
     return str(cert), str(key)
 
 
+@pytest.mark.finding('health.request.tls')
 def test_tls_untrusted_certificate_then_trusted_with_ca_path(run_module, backend, tmp_path):
     cert, key = _self_signed(tmp_path)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

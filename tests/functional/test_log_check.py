@@ -71,6 +71,7 @@ def test_healthy_pm2_apps_give_no_finding(pm2, run_module):
     assert out in result['metrics']['bytes_scanned']
 
 
+@pytest.mark.finding('logs.errors.ora12514')
 def test_repeated_oracle_errors_from_a_real_pm2_app(pm2, run_module):
     pm2.start('worker', WORKER_JS)
     pm2.start('backend', SLOW_CRASH_JS)
@@ -103,6 +104,7 @@ def test_daemon_not_running_uses_dump_and_never_starts_pm2(pm2, run_module):
 
 # -- activity ------------------------------------------------------------------------------------------
 
+@pytest.mark.finding('logs.worker.idle')
 def test_worker_without_processing_job_in_the_window(logs, run_module):
     worker = write_log(logs / 'worker-out.log', busy_worker(minutes=60, until=20 * 60) + [(30, 'Scheduler: idle')])
     result, _run = run_module(MODULE, files_args(logs, worker=[worker]))
@@ -118,6 +120,7 @@ def test_quiet_site_without_expected_jobs(logs, run_module):
 
 
 @pytest.mark.parametrize('silent_minutes, status', [(45, 'warning'), (150, 'critical')])
+@pytest.mark.finding('logs.scheduler.silent')
 def test_scheduler_silent(logs, run_module, silent_minutes, status):
     entries = [(silent_minutes * 60, 'Scheduler: created 3 job(s)')]
     entries += [(ago, 'Processing job %d' % ago) for ago in range(600, 0, -30)]
@@ -208,6 +211,16 @@ def test_real_pm2_log_flushed_seconds_ago_is_not_called_silent_for_hours(pm2, ru
     ('TemplateError: template "welcome" failed to render', 'logs.errors.template', 'TEMPLATE_LOG'),
     ('TypeError: Cannot read properties of undefined', 'logs.errors.other', 'DB, file or SES'),
 ])
+@pytest.mark.finding(
+    'logs.errors.ora28009',
+    'logs.errors.oracle_timeout',
+    'logs.errors.ora12514',
+    'logs.errors.oracle',
+    'logs.errors.ses',
+    'logs.errors.file',
+    'logs.errors.template',
+    'logs.errors.other',
+)
 def test_repeated_errors_are_classified(logs, run_module, line, finding_id, remedy_words):
     entries = []
     for ago in range(600, 0, -20):  # 30 lines in the window, each with a stack frame under it
@@ -283,6 +296,7 @@ def test_partial_last_line_invalid_utf8_and_a_very_long_line(logs, run_module):
     assert result['metrics']['worker_jobs_in_window'] == 5 * 6 + 1 + 3
 
 
+@pytest.mark.finding('logs.timestamps.missing')
 def test_log_without_timestamps_written_now_is_unknown(logs, run_module):
     path = logs / 'worker-out.log'
     path.write_text(''.join('Processing job %d\n' % n for n in range(500)))
@@ -316,6 +330,7 @@ def test_invalid_pattern_is_a_clear_failure(logs, run_module):
     assert 'pattern job' in result['msg']
 
 
+@pytest.mark.finding('logs.file.missing')
 def test_missing_log_file_is_unknown(logs, run_module):
     result, _run = run_module(MODULE, files_args(logs, backend=[str(logs / 'nope-out.log')]))
     assert ids(result) == ['logs.file.missing']
@@ -332,6 +347,7 @@ def test_a_fifo_as_log_is_refused_without_blocking(logs, run_module):
     assert 'regular file' in finding(result, 'logs.file.missing')['message']
 
 
+@pytest.mark.finding('logs.scan.limited')
 def test_window_larger_than_max_scan_bytes_is_partial(logs, run_module):
     worker = write_log(logs / 'worker-out.log', busy_worker(minutes=60, job_every=1))
     result, _run = run_module(MODULE, files_args(logs, worker=[worker], window_minutes=60, max_scan_bytes=65536))

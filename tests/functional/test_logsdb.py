@@ -60,6 +60,18 @@ def test_healthy_history_gives_no_finding(run_module, tmp_path):
     ('dbio-errors', 'logsdb.system_error.dbio', 'critical', 'DBIO'),
     ('template-errors', 'logsdb.template.errors', 'warning', 'TEMPLATE_LOG'),
 ])
+@pytest.mark.finding(
+    'logsdb.auto_run.missed',
+    'logsdb.auto_run.stuck',
+    'logsdb.auto_run.failed',
+    'logsdb.auto_run.irregular',
+    'logsdb.email_send.fail_spike',
+    'logsdb.attachment.not_found',
+    'logsdb.attachment.invalid',
+    'logsdb.attachment.duplicated',
+    'logsdb.system_error.dbio',
+    'logsdb.template.errors',
+)
 def test_each_seeded_fault_is_reported(run_module, tmp_path, fault, finding_id, status, subject):
     path = build_logsdb(tmp_path / 'logs.db', faults=[fault])
     result, _run = run_module(MODULE, {'database': sqlite_url(path)})
@@ -102,6 +114,7 @@ def test_site_specific_names_are_used(run_module, tmp_path):
     assert result['metrics']['queries'] == 4
 
 
+@pytest.mark.finding('logsdb.query.failed')
 def test_missing_table_is_unknown_and_the_others_still_run(run_module, tmp_path):
     path = build_logsdb(tmp_path / 'logs.db', faults=['template-errors'])
     result, _run = run_module(MODULE, {'database': sqlite_url(path), 'auto_run_log': {'table': 'NO_SUCH_TABLE'}})
@@ -112,6 +125,7 @@ def test_missing_table_is_unknown_and_the_others_still_run(run_module, tmp_path)
     assert result['status'] == 'unknown'
 
 
+@pytest.mark.finding('logsdb.database.unavailable')
 def test_missing_database_file_is_unknown(run_module, tmp_path):
     result, _run = run_module(MODULE, {'database': sqlite_url(tmp_path / 'absent.db')})
     finding = assert_only(result, 'logsdb.database.unavailable', 'unknown')

@@ -47,6 +47,7 @@ def test_healthy_nginx_serving_a_react_build_gives_no_finding(run_module, site):
     assert metrics['web_root_files_checked'][site.root] >= 4
 
 
+@pytest.mark.finding('nginx.process.not_running', 'nginx.front_page.unavailable')
 def test_nginx_stopped(run_module, site):
     site.start()
     site.stop()
@@ -69,6 +70,7 @@ def test_another_nginx_running_does_not_count_for_this_configuration(run_module,
         other.cleanup()
 
 
+@pytest.mark.finding('nginx.config.invalid')
 def test_broken_config_is_reported_without_reloading(run_module, site):
     site.start()
     pid = site.pid
@@ -85,6 +87,7 @@ def test_broken_config_is_reported_without_reloading(run_module, site):
     assert 'nginx.process.not_running' not in ids(result)
 
 
+@pytest.mark.finding('nginx.front_page.asset_missing')
 def test_deleted_asset_answered_by_the_index_fallback(run_module, site):
     site.start()
     os.unlink(site.asset(JS))
@@ -96,6 +99,7 @@ def test_deleted_asset_answered_by_the_index_fallback(run_module, site):
     assert result['status'] == 'critical'
 
 
+@pytest.mark.finding('nginx.front_page.asset_empty')
 def test_emptied_asset(run_module, site):
     site.start()
     open(site.asset(CSS), 'w').close()
@@ -104,6 +108,7 @@ def test_emptied_asset(run_module, site):
     assert ids(result) == ['nginx.front_page.asset_empty']
 
 
+@pytest.mark.finding('nginx.web_root.unreadable')
 def test_web_root_unreadable_by_the_worker_user(run_module, site):
     site.start()
     os.chmod(site.root, 0o700)  # owned by root: www-data can no longer enter it
@@ -115,6 +120,7 @@ def test_web_root_unreadable_by_the_worker_user(run_module, site):
     assert result['status'] == 'critical'
 
 
+@pytest.mark.finding('nginx.port.conflict')
 def test_another_process_holding_the_port_is_named(run_module, site):
     holder = PortHolder(site.port)
     try:
@@ -133,6 +139,7 @@ def test_another_process_holding_the_port_is_named(run_module, site):
     assert result['duration_seconds'] < 2 * 2 + 2
 
 
+@pytest.mark.finding('nginx.stub_status.unparsable')
 def test_status_url_that_is_not_stub_status_is_unknown_with_the_reason(run_module, site):
     site.start()
     result = run_module(MODULE, site.module_args(status_url=site.url('/not_status')))[0]

@@ -37,6 +37,7 @@ def only_finding(result, finding_id, status='critical'):
     return finding
 
 
+@pytest.mark.finding('oracle.connect.refused')
 def test_closed_port_is_refused(run_module):
     port = closed_port()
     result, _run = run_module(MODULE, args(port))
@@ -45,6 +46,7 @@ def test_closed_port_is_refused(run_module):
     assert result['metrics']['available'] == 0
 
 
+@pytest.mark.finding('oracle.connect.timeout')
 def test_silent_server_times_out_within_the_connect_timeout(run_module):
     with loopback_server(silent_handler) as server:
         result, _run = run_module(MODULE, args(server.port, connect_timeout=2))
@@ -60,6 +62,7 @@ def test_silent_server_is_bounded_by_the_check_timeout(run_module):
     assert result['duration_seconds'] <= 3 + 1
 
 
+@pytest.mark.finding('oracle.connect.reset')
 def test_server_closing_at_once_is_a_reset(run_module):
     with loopback_server(closing_handler) as server:
         result, _run = run_module(MODULE, args(server.port))
@@ -67,6 +70,7 @@ def test_server_closing_at_once_is_a_reset(run_module):
     assert finding['value'] == 'DPY-4011'
 
 
+@pytest.mark.finding('oracle.listener.service_unknown')
 def test_unknown_service_is_ora_12514(run_module):
     # Stand-in for an Oracle listener: answers TNS REFUSE (ERR=12514).
     with loopback_server(listener_refusing(12514)) as server:
@@ -77,6 +81,7 @@ def test_unknown_service_is_ora_12514(run_module):
     assert 'check the DB port and the listener' in finding['remedy']
 
 
+@pytest.mark.finding('oracle.listener.sid_unknown')
 def test_unknown_sid_is_ora_12505(run_module):
     # Stand-in for an Oracle listener: answers TNS REFUSE (ERR=12505).
     with loopback_server(listener_refusing(12505)) as server:
@@ -86,6 +91,7 @@ def test_unknown_sid_is_ora_12505(run_module):
     assert finding['subject'] == '127.0.0.1:%d (SID TANK)' % server.port
 
 
+@pytest.mark.finding('oracle.listener.refused')
 def test_other_listener_refusal(run_module):
     # Stand-in for an Oracle listener: ORA-12520, no handler available.
     with loopback_server(listener_refusing(12520)) as server:
@@ -119,6 +125,7 @@ def test_listener_mode_needs_no_credentials_and_names_the_failure(run_module):
     only_finding(result, 'oracle.listener.service_unknown')
 
 
+@pytest.mark.finding('oracle.connect.name_resolution')
 def test_unresolvable_host(run_module):
     result, _run = run_module(MODULE, args(1521, host='no-such-host.invalid'))
     only_finding(result, 'oracle.connect.name_resolution')

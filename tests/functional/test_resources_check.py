@@ -43,6 +43,7 @@ def test_idle_host_has_no_cpu_or_memory_finding(run_module):
     assert metrics['filesystem_used_percent']['/'] > 0
 
 
+@pytest.mark.finding('resources.filesystem.used')
 def test_filesystems_at_85_and_95_percent_are_warning_and_critical(run_module, tmpfs):
     healthy, warn, crit = tmpfs('healthy'), tmpfs('warn'), tmpfs('crit')
     fill(healthy, 10)
@@ -69,6 +70,7 @@ def test_threshold_override_from_the_task(run_module, tmpfs):
     assert findings_for(result, 'resources.filesystem.used', str(warn)) == []
 
 
+@pytest.mark.finding('resources.filesystem.inodes')
 def test_exhausted_inodes_are_critical(run_module, tmp_path):
     path = tmp_path / 'inodes'
     path.mkdir()
@@ -111,6 +113,7 @@ def assert_remedy(finding):
     assert finding['remedy'] == spec.remedy and finding['guide_section'] == spec.section
 
 
+@pytest.mark.finding('resources.filesystem.unresponsive')
 def test_hung_fuse_mount_is_one_finding_and_the_other_filesystems_are_measured(run_module, mounts):
     hung = mounts.hanging_fuse('hung')
     full = mounts.tmpfs('full', size='8m')
@@ -131,6 +134,7 @@ def test_hung_fuse_mount_is_one_finding_and_the_other_filesystems_are_measured(r
     assert probe_processes() == []
 
 
+@pytest.mark.finding('resources.filesystem.error')
 def test_fuse_mount_whose_daemon_died_is_an_error(run_module, mounts):
     hung = mounts.hanging_fuse('dead')
     (fuse,) = mounts.fuses
@@ -194,6 +198,7 @@ def _loaded_for_a_while(cores):
     pytest.fail('the injected CPU load did not show in the load average / pressure within 120 s')
 
 
+@pytest.mark.finding('resources.cpu.busy', 'resources.cpu.pressure')
 def test_sustained_cpu_load_is_reported_with_the_guide_remedy(run_module, cpu_burners):
     pressure = _loaded_for_a_while(os.cpu_count() or 1)
     # Limits under what the injected load guarantees, whatever else runs on this machine.
@@ -245,6 +250,7 @@ def test_check_mode_gives_the_same_read_only_result(run_module):
     assert 'metrics' in result and result['status'] in ('ok', 'warning', 'critical', 'unknown')
 
 
+@pytest.mark.finding('resources.missing_library')
 def test_missing_psutil_is_unknown_with_install_hint(run_module, tmp_path):
     venv = tmp_path / 'bare'
     subprocess.run([sys.executable, '-m', 'venv', '--without-pip', str(venv)], check=True)

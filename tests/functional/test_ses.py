@@ -84,6 +84,7 @@ def test_healthy_account_gives_no_finding(check, moto):
 
 
 @pytest.mark.parametrize('sends, status, percent', [(170, 'warning', 85.0), (194, 'critical', 97.0)])
+@pytest.mark.finding('ses.quota.used')
 def test_quota_used(check, moto, sends, status, percent):
     moto.send(sends)
     result, _run = check()
@@ -95,6 +96,7 @@ def test_quota_used(check, moto, sends, status, percent):
     assert only(result, 'ses.quota.forecast')['status'] == 'critical'
 
 
+@pytest.mark.finding('ses.quota.forecast')
 def test_quota_forecast_warns_before_the_quota_is_used(check, moto):
     moto.send(90)  # 45% used; 110 left at 90 mails/hour -> about 1.2 hours
     result, _run = check()
@@ -105,6 +107,7 @@ def test_quota_forecast_warns_before_the_quota_is_used(check, moto):
     assert_remedy(finding)
 
 
+@pytest.mark.finding('ses.rate.worker')
 def test_worker_rate_above_max_send_rate(check, moto):
     result, _run = check(worker_send_rate=14)  # moto's maximum send rate is 1/s
     finding = only(result, 'ses.rate.worker')
@@ -121,6 +124,7 @@ def test_worker_rate_above_max_send_rate(check, moto):
     ((30, 57), 'warning', 95.0),   # peak minute 57 mails = 0.95/s against moto's 1/s
     ((30, 66), 'critical', 110.0),  # 1.1/s
 ])
+@pytest.mark.finding('ses.rate.measured')
 def test_send_rate_measured_from_cloudwatch(check, moto, minute_sums, status, percent):
     moto.put_ses_metric('Send', minute_sums[0], minutes_ago=10)
     moto.put_ses_metric('Send', minute_sums[1], minutes_ago=3)
@@ -147,6 +151,7 @@ def test_send_rate_peak_outside_the_window_is_not_judged(check, moto):
     ('Reputation.ComplaintRate', 0.002, 'ses.reputation.complaint', 'warning'),
     ('Reputation.ComplaintRate', 0.015, 'ses.reputation.complaint', 'critical'),
 ])
+@pytest.mark.finding('ses.reputation.bounce', 'ses.reputation.complaint')
 def test_reputation_from_cloudwatch(check, moto, metric, value, finding_id, status):
     moto.put_ses_metric(metric, value)
     result, _run = check()
@@ -183,6 +188,7 @@ def test_reputation_recovered_gives_no_finding(check, moto):
     assert result['metrics']['bounce_rate_percent'] == {'cloudwatch': 2.0}
 
 
+@pytest.mark.finding('ses.reputation.reject')
 def test_reject_rate_from_send_statistics(check, moto):
     moto.send(18, rejected=2)  # moto rejects sends from an unverified address and counts them
     result, _run = check()
@@ -214,6 +220,7 @@ def test_rates_below_min_sends_are_not_judged(check, moto):
     ({'EnforcementStatus': 'SHUTDOWN'}, 'ses.account.enforcement', 'critical'),
     ({'SendingEnabled': False}, 'ses.account.sending_disabled', 'critical'),
 ])
+@pytest.mark.finding('ses.account.sandbox', 'ses.account.enforcement', 'ses.account.sending_disabled')
 def test_account_state(check, moto, account, finding_id, status):
     moto.account.update(account)
     result, _run = check()
@@ -250,6 +257,7 @@ def test_without_get_account_sending_state_comes_from_the_v1_api(check, moto):
     ('denied', 'ses.permission.denied', 'permission_denied'),
     ('error', 'ses.api.error', 'error'),
 ])
+@pytest.mark.finding('ses.permission.denied', 'ses.api.error')
 def test_failing_account_apis_stay_unknown(check, moto, mode, finding_id, reason):
     moto.front.answers = {'GetAccount': mode, 'GetAccountSendingEnabled': mode}
     result, _run = check()
@@ -274,6 +282,7 @@ def test_moto_as_shipped(check, moto):
     assert only(result, 'ses.quota.used')['status'] == 'warning'  # the quota part still ran
 
 
+@pytest.mark.finding('ses.credentials.invalid')
 def test_unknown_key(check, moto):
     moto.enforce_auth()
     result, run = check(verbosity=3)
@@ -341,12 +350,14 @@ def test_keys_from_the_backend_env_file(check, moto, tmp_path):
     assert key not in str(result)
 
 
+@pytest.mark.finding('ses.env_file.unreadable')
 def test_unreadable_env_file(check, moto, tmp_path):
     result, _run = check(access_key=None, secret_key=None, env_file=str(tmp_path / 'missing.env'))
     finding = only(result, 'ses.env_file.unreadable')
     assert finding['status'] == 'unknown'
 
 
+@pytest.mark.finding('ses.endpoint.unreachable')
 def test_endpoint_refusing_connections(check):
     result, _run = check(endpoint_url='http://127.0.0.1:%d' % free_port())
     assert ids(result) == ['ses.endpoint.unreachable']
@@ -367,6 +378,7 @@ def test_endpoint_never_answering_is_bounded(check):
     assert result['duration_seconds'] <= timeout + 1
 
 
+@pytest.mark.finding('ses.api.throttled')
 def test_throttling_is_retried_then_reported(check):
     throttling = ErrorEndpoint('Throttling', 'Maximum sending rate exceeded.')
     try:
@@ -387,6 +399,7 @@ def test_throttling_is_retried_then_reported(check):
     ('RequestExpired', 'Request has expired.'),
     ('SignatureDoesNotMatch', 'Signature expired: 20260101T000000Z is now earlier than 20260101T000500Z'),
 ])
+@pytest.mark.finding('ses.credentials.expired')
 def test_expired_credentials_or_clock_skew(check, code, message):
     # moto does not expire tokens or check clocks: a local endpoint answers with AWS's own error.
     endpoint = ErrorEndpoint(code, message, status=403)

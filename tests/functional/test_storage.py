@@ -82,6 +82,7 @@ def test_check_mode_runs_unchanged(run_module, mounts):
     assert_nothing_left(share)
 
 
+@pytest.mark.finding('storage.mount.missing')
 def test_detached_share_leaves_bare_directory_critical(run_module, mounts):
     share = mounts.tmpfs('share')
     mounts.unmount(share)  # the NAS went away; the empty mount point still accepts writes
@@ -92,6 +93,7 @@ def test_detached_share_leaves_bare_directory_critical(run_module, mounts):
     assert_nothing_left(share)
 
 
+@pytest.mark.finding('storage.mount.mismatch')
 def test_share_from_another_source_is_a_mismatch(run_module, mounts):
     share = mounts.tmpfs('share')
     result, _run = run_module(MODULE, {'paths': [{'path': share, 'source': 'nas01:/export/tank', 'fstype': 'nfs4'}]})
@@ -101,6 +103,7 @@ def test_share_from_another_source_is_a_mismatch(run_module, mounts):
     assert_remedy(finding)
 
 
+@pytest.mark.finding('storage.write.read_only')
 def test_read_only_remount_is_critical(run_module, mounts):
     share = mounts.tmpfs('share')
     subprocess.run(['mount', '-o', 'remount,ro', share], check=True)
@@ -114,6 +117,7 @@ def test_read_only_remount_is_critical(run_module, mounts):
 
 
 @pytest.mark.parametrize('percent, status', [(85, 'warning'), (95, 'critical')])
+@pytest.mark.finding('storage.filesystem.used')
 def test_filled_share(run_module, mounts, percent, status):
     share = mounts.tmpfs('share', size='8m')
     fill(share, percent)
@@ -136,6 +140,7 @@ def test_threshold_override(run_module, mounts):
     assert result['findings'] == []
 
 
+@pytest.mark.finding('storage.filesystem.inodes', 'storage.write.no_space')
 def test_inodes_exhausted(run_module, mounts):
     share = mounts.tmpfs('share', options='nr_inodes=40')
     assert fill_inodes(share) > 0
@@ -150,6 +155,7 @@ def test_inodes_exhausted(run_module, mounts):
     assert_nothing_left(share)
 
 
+@pytest.mark.finding('storage.write.denied')
 def test_app_user_without_write_permission(run_module, mounts, app_user):
     share = mounts.tmpfs('share')  # root-owned 0755: root can write, the application cannot
     result, _run = run_module(MODULE, {'paths': [{'path': share, 'mount': True}], 'run_as': app_user.name})
@@ -172,6 +178,7 @@ def test_app_user_with_write_permission(run_module, mounts, app_user):
     assert_nothing_left(share)
 
 
+@pytest.mark.finding('storage.path.denied')
 def test_app_user_cannot_reach_path(run_module, mounts, app_user):
     private = mounts.directory('private', mode=0o700)
     inner = os.path.join(private, 'attachments')
@@ -182,6 +189,7 @@ def test_app_user_cannot_reach_path(run_module, mounts, app_user):
     assert_remedy(finding)
 
 
+@pytest.mark.finding('storage.path.missing', 'storage.path.not_directory')
 def test_missing_path_and_not_a_directory(run_module, mounts):
     missing = os.path.join(mounts.base, 'gone')
     a_file = os.path.join(mounts.directory('batch'), 'file.txt')
@@ -201,6 +209,7 @@ def test_unknown_run_as_user_is_a_clear_error(run_module, mounts):
     assert 'Traceback' not in str(result)
 
 
+@pytest.mark.finding('storage.path.unresponsive')
 def test_hung_filesystem_is_bounded_and_reported(run_module, mounts):
     hung = mounts.hanging_fuse('hung')
     healthy = mounts.tmpfs('share')
