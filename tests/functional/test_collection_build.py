@@ -29,7 +29,9 @@ def test_tarball_installs_and_modules_are_documented(tmp_path):
         doc = subprocess.run([os.path.join(BIN, 'ansible-doc', ), 'tank.monitoring.%s' % module],
                              capture_output=True, text=True, env=env, check=False)
         assert doc.returncode == 0, doc.stderr
-        # The audit module takes each check's options (thresholds included) inside ``checks``.
-        options = ('fail_on', 'timeout', 'checks') if module == 'audit' else ('fail_on', 'thresholds', 'timeout')
+        # The checks share the common options; the audit module takes each check's options (thresholds
+        # included) inside ``checks``; the other modules document their own.
+        options = {'audit': ('fail_on', 'timeout', 'checks'), 'audit_console': ('report', 'lang'),
+                   'remediate': ('checks',)}.get(module, ('fail_on', 'thresholds', 'timeout'))
         for section in ('OPTIONS', 'EXAMPLES', 'RETURN VALUES') + options:
             assert section in doc.stdout, (module, section)
