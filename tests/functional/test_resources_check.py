@@ -277,7 +277,7 @@ def test_audit_playbook_writes_the_documented_report(tmp_path, tmpfs):
                        extra_vars={'audit_report_dir': str(report_dir)}, check=True)
     assert run.rc == 0, run.stdout[-3000:] + run.stderr[-3000:]
     report = json.loads((report_dir / 'audit.json').read_text())
-    assert set(report) == {'schema_version', 'generated_at', 'summary', 'hosts', 'sites'}
+    assert set(report) == {'schema_version', 'generated_at', 'summary', 'hosts', 'sites', 'since_last_audit'}
     assert report['schema_version'] == 3
     assert report['summary']['hosts'] == 1 and report['summary']['critical'] == 1
     host = report['hosts']['localhost']
