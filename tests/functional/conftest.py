@@ -159,3 +159,43 @@ def pm2(tmp_path):
         yield sandbox
     finally:
         sandbox.close()
+
+
+# Shared fixtures of the real components several test files use (one copy, here).
+
+@pytest.fixture
+def mounts():
+    """Real tmpfs and FUSE mounts (storage_support.Mounts), unmounted afterwards."""
+    from storage_support import Mounts
+
+    if os.geteuid() != 0:
+        pytest.fail('these tests mount filesystems and create users: run them as root')
+    made = Mounts()
+    try:
+        yield made
+    finally:
+        made.cleanup()
+
+
+@pytest.fixture
+def app_user():
+    """A real system user standing for the application user, removed afterwards."""
+    from storage_support import AppUser
+
+    user = AppUser()
+    try:
+        yield user
+    finally:
+        user.remove()
+
+
+@pytest.fixture
+def site():
+    """A real nginx serving a React-like build (nginx_support.NginxSite), stopped and removed afterwards."""
+    from nginx_support import NginxSite
+
+    nginx = NginxSite()
+    try:
+        yield nginx
+    finally:
+        nginx.cleanup()

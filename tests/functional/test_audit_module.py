@@ -23,22 +23,12 @@ from nginx_support import NginxSite
 from oracle_support import closed_port, listener_refusing, loopback_server, silent_handler
 from pm2_support import healthy, write_log
 from ses_support import FAKE_KEY, FAKE_SECRET, MotoSes
-from storage_support import Mounts
 
 AUDIT = os.path.join(REPO, 'playbooks', 'audit.yml')
 AWS_ENV = {'AWS_EC2_METADATA_DISABLED': 'true', 'AWS_CONFIG_FILE': '/dev/null',
            'AWS_SHARED_CREDENTIALS_FILE': '/dev/null', 'NO_PROXY': '127.0.0.1,localhost'}
 ORACLE_PASSWORD = 'Oracle-Audit-pw-4417'
 LOCAL = {'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable}
-
-
-@pytest.fixture
-def mounts():
-    made = Mounts()
-    try:
-        yield made
-    finally:
-        made.cleanup()
 
 
 def ids(result):

@@ -22,7 +22,7 @@ from logsdb_support import build_logsdb
 from oracle_support import listener_refusing, loopback_server
 from pm2_support import WORKER_JS, write_log
 from ses_support import FAKE_KEY, FAKE_SECRET, MotoSes
-from storage_support import Mounts, probe_files
+from storage_support import probe_files
 
 AUDIT = os.path.join(REPO, 'playbooks', 'audit.yml')
 AWS_ENV = {'AWS_EC2_METADATA_DISABLED': 'true', 'AWS_CONFIG_FILE': '/dev/null',
@@ -39,15 +39,6 @@ if (!fs.existsSync(envFile)) { console.error('Error: cannot read ' + envFile + '
 require('http').createServer((q, s) => { s.setHeader('Content-Type', 'application/json'); s.end('{"status":"ok"}'); })
   .listen(%d, '127.0.0.1');
 '''
-
-
-@pytest.fixture
-def mounts():
-    made = Mounts()
-    try:
-        yield made
-    finally:
-        made.cleanup()
 
 
 @pytest.fixture

@@ -21,16 +21,6 @@ import psutil
 import pytest
 
 from health_support import Backend
-from storage_support import Mounts
-
-
-@pytest.fixture
-def mounts():
-    made = Mounts()
-    try:
-        yield made
-    finally:
-        made.cleanup()
 
 
 @pytest.mark.finding('storage.options.invalid')

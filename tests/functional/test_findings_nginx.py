@@ -7,20 +7,11 @@ from __future__ import annotations
 import pytest
 
 from health_support import free_port
-from nginx_support import CONF, WORKER_USER, NginxSite
+from nginx_support import CONF, WORKER_USER
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _nginx
 
 MODULE = 'tank.monitoring.nginx_check'
-
-
-@pytest.fixture
-def site():
-    nginx = NginxSite()
-    try:
-        yield nginx
-    finally:
-        nginx.cleanup()
 
 
 def ids(result):

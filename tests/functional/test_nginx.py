@@ -14,15 +14,6 @@ from nginx_support import CSS, JS, NginxSite, PortHolder
 MODULE = 'tank.monitoring.nginx_check'
 
 
-@pytest.fixture
-def site():
-    nginx = NginxSite()
-    try:
-        yield nginx
-    finally:
-        nginx.cleanup()
-
-
 def ids(result):
     return sorted(f['id'] for f in result['findings'])
 

@@ -25,7 +25,6 @@ import subprocess
 import sys
 import time
 
-import pytest
 
 import pm2_support
 from conftest import REPO, run_playbook
@@ -35,7 +34,7 @@ from nginx_support import NginxSite
 from oracle_support import listener_refusing, loopback_server, silent_handler
 from pm2_support import healthy, write_log
 from ses_support import FAKE_KEY, FAKE_SECRET, MotoSes, SilentEndpoint
-from storage_support import Mounts, probe_files, probe_processes
+from storage_support import probe_files, probe_processes
 
 AUDIT = os.path.join(REPO, 'playbooks', 'audit.yml')
 LOCAL = {'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable}
@@ -43,15 +42,6 @@ AWS_ENV = {'AWS_EC2_METADATA_DISABLED': 'true', 'AWS_CONFIG_FILE': '/dev/null',
            'AWS_SHARED_CREDENTIALS_FILE': '/dev/null', 'NO_PROXY': '127.0.0.1,localhost', 'no_proxy': '127.0.0.1'}
 ALL_CHECKS = ['resources', 'pm2', 'logs', 'health', 'nginx', 'oracle', 'logsdb', 'storage', 'ses']
 ROUND_TRIP = 'Run the checks of this host in one round trip'
-
-
-@pytest.fixture
-def mounts():
-    made = Mounts()
-    try:
-        yield made
-    finally:
-        made.cleanup()
 
 
 def audit(tmp_path, options, checks, timeout=300, verbosity=0, env=None, **variables):

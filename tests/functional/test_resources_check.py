@@ -12,7 +12,7 @@ import time
 import pytest
 
 from conftest import REPO, fill, run_playbook
-from storage_support import Mounts, probe_processes
+from storage_support import probe_processes
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _resources
 
@@ -97,15 +97,6 @@ def test_pseudo_filesystems_and_excluded_mounts_are_ignored(run_module, tmpfs):
     mounts = set(result['metrics']['filesystem_used_percent'])
     assert str(ignored) not in mounts
     assert not any(m == '/proc' or m.startswith('/sys') or m.startswith('/dev/pts') for m in mounts)
-
-
-@pytest.fixture
-def mounts():
-    made = Mounts()
-    try:
-        yield made
-    finally:
-        made.cleanup()
 
 
 def assert_remedy(finding):

@@ -11,32 +11,12 @@ import time
 import pytest
 
 from conftest import fill
-from storage_support import AppUser, Mounts, fill_inodes, probe_files, probe_processes
+from storage_support import fill_inodes, probe_files, probe_processes
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _storage
 from ansible_collections.tank.monitoring.plugins.module_utils._runner import run_check
 
 MODULE = 'tank.monitoring.storage_check'
-
-
-@pytest.fixture
-def mounts():
-    if os.geteuid() != 0:
-        pytest.fail('storage tests mount filesystems and create users: run them as root')
-    made = Mounts()
-    try:
-        yield made
-    finally:
-        made.cleanup()
-
-
-@pytest.fixture
-def app_user():
-    user = AppUser()
-    try:
-        yield user
-    finally:
-        user.remove()
 
 
 def ids(result):
