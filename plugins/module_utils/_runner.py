@@ -341,7 +341,7 @@ class _Child(object):
         metrics = {}
         for event in self.events:
             if 'input_error' in event:
-                return {'input_error': event['input_error']}
+                return {'input_error': scrub(event['input_error'], self.job.secrets)}
             if 'done' in event:
                 done = event['done']
             elif 'exception' in event:

@@ -296,3 +296,12 @@ def test_options_the_validator_chokes_on_are_named(name, params, message):
     with pytest.raises(CheckInputError) as raised:
         r.prepare(CHECKS[name], params, where='audit_options.%s' % name)
     assert str(raised.value).startswith('audit_options.%s: %s' % (name, message)), str(raised.value)
+
+
+def test_an_input_error_raised_while_running_passes_the_scrubber():
+    def bad(params, result, deadline):
+        raise CheckInputError('cannot log in as mon/%s@db' % params['password'])
+
+    spec = demo_spec(bad, {'password': dict(type='str', no_log=True)})
+    data = r.run_jobs([r.prepare(spec, {'password': 'Orapw-77'})])['demo']
+    assert 'Orapw-77' not in data['input_error'] and '********' in data['input_error']
