@@ -8,16 +8,23 @@ machine load:
 
 - ``audit``: one ``tank.monitoring.audit`` task running the six host checks;
 - ``per-check``: the same six checks as six module tasks (what the role did before);
-- ``builtin``: a plain playbook of builtin modules doing the same probes (command, uri, stat, slurp).
+- ``builtin``: a plain playbook of builtin modules doing the same probes (command, uri, stat, slurp);
+- ``start-up``: a playbook with one ``ansible.builtin.ping`` task, the floor every playbook pays
+  (``ansible-playbook`` start-up, inventory, one module run), so the table also gives each variant's
+  cost beyond that floor.
 
+The same audit vs per-check comparison over 20 host aliases (where a fleet pays per task and host).
 Then the fleet case: 100 inventory hosts (local connection, aliases of this machine) audited by
 ``playbooks/audit.yml`` with the host checks that need no site (resources, storage on a tmpfs
-path), with the recommended forks, total and per host. Prints one table; the goals are in it.
+path), with the recommended forks, total and per host, next to one ``ansible.builtin.ping`` per
+host over the same inventory (what Ansible itself costs per host here). Prints one table; the goals
+are in it.
 Run: ``make bench`` (or ``.venv/bin/python benchmarks/audit_round_trip.py``).
 """
 
 from __future__ import annotations
 
+import collections
 import json
 import os
 import statistics
@@ -39,6 +46,9 @@ from storage_support import Mounts  # noqa: E402
 ROUNDS = int(os.environ.get('BENCH_ROUNDS', '5'))
 FLEET_HOSTS = int(os.environ.get('BENCH_FLEET_HOSTS', '100'))
 FLEET_FORKS = int(os.environ.get('BENCH_FLEET_FORKS', '50'))
+# Hosts (aliases of this machine, all auditing the same components) of the many-host comparison.
+MANY_HOSTS = int(os.environ.get('BENCH_MANY_HOSTS', '20'))
+MANY_ROUNDS = int(os.environ.get('BENCH_MANY_ROUNDS', '2'))
 BIN = os.path.dirname(sys.executable)
 
 
@@ -104,8 +114,9 @@ def write_playbooks(work, options, sandbox, site, backend, share):
         {'name': 'storage path', 'ansible.builtin.stat': {'path': share}},
         {'name': 'storage space', 'ansible.builtin.command': {'argv': ['df', '-P', share]}, 'changed_when': False},
     ])]
+    start_up = [dict(play, name='start-up floor', tasks=[{'name': 'ping', 'ansible.builtin.ping': {}}])]
     paths = {}
-    for name, content in (('audit', audit), ('per-check', per_check), ('builtin', builtin)):
+    for name, content in (('audit', audit), ('per-check', per_check), ('builtin', builtin), ('start-up', start_up)):
         paths[name] = os.path.join(work, '%s.yml' % name)
         with open(paths[name], 'w') as handle:
             json.dump(content, handle)
@@ -132,11 +143,17 @@ def one_host(work, mounts):
             options = host_check_options(sandbox, site, backend, share)
             paths = write_playbooks(work, options, sandbox, site, backend, share)
             inventory = local_inventory(work, ['tank01'])
-            times = dict((name, []) for name in paths)
+            times = collections.defaultdict(list)
             playbook(paths['audit'], inventory)  # warm caches once
             for _round in range(ROUNDS):
                 for name, path in paths.items():
                     times[name].append(playbook(path, inventory))
+            # The same comparison where it matters, over many hosts: the fixed start-up of
+            # ansible-playbook is paid once, the per-task cost once per host and task.
+            many = local_inventory(work, ['tank%02d' % n for n in range(1, MANY_HOSTS + 1)])
+            for _round in range(MANY_ROUNDS):
+                for name in ('audit', 'per-check'):
+                    times['%d hosts %s' % (MANY_HOSTS, name)].append(playbook(paths[name], many, forks=MANY_HOSTS))
         return times
     finally:
         site.cleanup()
@@ -150,8 +167,13 @@ def fleet(work, mounts):
                                 audit_options={'resources': {'cpu_sample_seconds': 1.0},
                                                'storage': {'paths': [{'path': share}]}})
     report_dir = os.path.join(work, 'fleet-report')
-    return playbook(os.path.join(REPO, 'playbooks', 'audit.yml'), inventory,
-                    extra={'audit_report_dir': report_dir}, forks=FLEET_FORKS)
+    ping = os.path.join(work, 'ping.yml')
+    with open(ping, 'w') as handle:
+        json.dump([{'hosts': 'all', 'gather_facts': False, 'tasks': [{'ansible.builtin.ping': {}}]}], handle)
+    audit_seconds = playbook(os.path.join(REPO, 'playbooks', 'audit.yml'), inventory,
+                             extra={'audit_report_dir': report_dir}, forks=FLEET_FORKS)
+    ping_seconds = playbook(ping, inventory, forks=FLEET_FORKS)
+    return audit_seconds, ping_seconds
 
 
 def measure():
@@ -160,7 +182,7 @@ def measure():
     mounts = Mounts()
     try:
         times = one_host(work, mounts)
-        fleet_seconds = fleet(work, mounts)
+        fleet_seconds, ping_seconds = fleet(work, mounts)
     finally:
         mounts.cleanup()
     audit = statistics.median(times['audit'])
@@ -168,15 +190,30 @@ def measure():
     builtin = statistics.median(times['builtin'])
     per_check_ratio = statistics.median(p / a for p, a in zip(times['per-check'], times['audit']))
     builtin_ratio = statistics.median(b / a for b, a in zip(times['builtin'], times['audit']))
+    floor = statistics.median(times['start-up'])
+    many_audit = statistics.median(times['%d hosts audit' % MANY_HOSTS])
+    many_per_check = statistics.median(times['%d hosts per-check' % MANY_HOSTS])
+    many_ratio = statistics.median(p / a for p, a in zip(times['%d hosts per-check' % MANY_HOSTS],
+                                                         times['%d hosts audit' % MANY_HOSTS]))
+    # Beyond the floor: what each variant adds to a playbook that already starts and runs one module.
+    beyond_ratio = statistics.median((p - f) / max(a - f, 0.01)
+                                     for p, a, f in zip(times['per-check'], times['audit'], times['start-up']))
     rows = [
         ('one host, 6 host checks: tank.monitoring.audit (1 task)', '%.2f s' % audit, ''),
         ('one host, same checks, one task per check (6 tasks)', '%.2f s' % per_check,
          '%.1fx the audit (goal >= 4x)' % per_check_ratio),
         ('one host, builtin-module playbook, same probes (11 tasks)', '%.2f s' % builtin,
          '%.1fx the audit (goal > 1x)' % builtin_ratio),
+        ('one host, start-up floor: a playbook of one ping task', '%.2f s' % floor,
+         'beyond it, one task per check costs %.1fx the audit' % beyond_ratio),
+        ('%d hosts, 6 host checks: tank.monitoring.audit (1 task each)' % MANY_HOSTS, '%.2f s' % many_audit, ''),
+        ('%d hosts, same checks, one task per check (6 tasks each)' % MANY_HOSTS, '%.2f s' % many_per_check,
+         '%.1fx the audit (goal >= 4x)' % many_ratio),
         ('%d hosts, playbooks/audit.yml, forks %d: total' % (FLEET_HOSTS, FLEET_FORKS), '%.1f s' % fleet_seconds,
          'goal <= 30 s'),
         ('%d hosts: per host' % FLEET_HOSTS, '%.0f ms' % (1000.0 * fleet_seconds / FLEET_HOSTS), ''),
+        ('%d hosts, one ansible.builtin.ping each, forks %d' % (FLEET_HOSTS, FLEET_FORKS), '%.1f s' % ping_seconds,
+         'the audit costs %.1fx what Ansible itself costs per host' % (fleet_seconds / ping_seconds)),
     ]
     return rows
 

@@ -12,11 +12,14 @@ below are tested against the registry (tests/unit/test_registry.py).
 
 from __future__ import annotations
 
+import re
+
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _render
-from ansible_collections.tank.monitoring.plugins.module_utils._contract import STATUS_ORDER, UNKNOWN, worst_of
+from ansible_collections.tank.monitoring.plugins.module_utils._contract import FAIL_ON_CHOICES, STATUS_ORDER, UNKNOWN, worst_of
 from ansible_collections.tank.monitoring.plugins.module_utils._diagnosis import diagnose
+from ansible_collections.tank.monitoring.plugins.module_utils._i18n import LANGUAGES
 
 SCHEMA_VERSION = 3
 UNREACHABLE = 'unreachable'
@@ -48,8 +51,39 @@ def audit_host_plan(settings):
     Names only, so the plan can be a host fact without carrying any option (passwords, keys): the
     options are computed where they are used, by ``audit_check_options``.
     """
+    _check_role_settings(settings.get('role') if isinstance(settings, dict) else None)
     plan = _plan(settings)
     return {'site': plan['site'], 'host_checks': list(plan['host_checks']), 'site_checks': list(plan['site_checks'])}
+
+
+def _check_role_settings(role):
+    """The role's own settings (``role`` of the settings), each error naming its variable.
+
+    Checked here, in the plan every host computes anyway, rather than in tasks of their own: a task
+    costs one worker process per host, which the controller pays a hundred times on a fleet.
+    """
+    if role is None:
+        return
+    if not isinstance(role, dict):
+        raise AnsibleFilterError('audit_host_plan: the role settings must be a mapping')
+    errors = []
+    if 'fail_on' in role and role['fail_on'] not in FAIL_ON_CHOICES:
+        errors.append("audit_fail_on '%s' is not one of %s" % (role['fail_on'], '/'.join(FAIL_ON_CHOICES)))
+    if 'timeout' in role:
+        try:
+            timeout = float(role['timeout'])
+        except (TypeError, ValueError):
+            timeout = None
+        if timeout is None or not timeout > 0 or timeout == float('inf'):
+            errors.append("audit_timeout must be a positive number of seconds, got '%s'" % (role['timeout'],))
+    if 'report_keep' in role and not re.match(r'^[0-9]+$', str(role['report_keep'])):
+        errors.append("audit_report_keep must be a count of history copies (0 or more), got '%s'" % (role['report_keep'],))
+    if 'report_color' in role and role['report_color'] not in _render.COLOR_MODES:
+        errors.append("audit_report_color must be %s, got '%s'" % (', '.join(_render.COLOR_MODES), role['report_color']))
+    if 'report_lang' in role and role['report_lang'] not in LANGUAGES:
+        errors.append("audit_report_lang must be %s, got '%s'" % (' or '.join(LANGUAGES), role['report_lang']))
+    if errors:
+        raise AnsibleFilterError('; '.join(errors) + '.')
 
 
 def audit_check_options(settings, names):

@@ -16,33 +16,107 @@ check keys, the docs) derives from this list or is tested against it
 
 from __future__ import annotations
 
-from ansible_collections.tank.monitoring.plugins.module_utils import (
-    _health,
-    _logs,
-    _logsdb,
-    _nginx,
-    _oracle,
-    _pm2,
-    _resources,
-    _ses,
-    _storage,
-)
+from collections.abc import Mapping
+
 from ansible_collections.tank.monitoring.plugins.module_utils._check import HOST, SITE, CheckInputError
 
-CHECKS = dict((spec.name, spec) for spec in (
-    _resources.SPEC,
-    _pm2.SPEC,
-    _logs.SPEC,
-    _health.SPEC,
-    _nginx.SPEC,
-    _oracle.SPEC,
-    _logsdb.SPEC,
-    _storage.SPEC,
-    _ses.SPEC,
-))
 
-HOST_CHECKS = tuple(name for name, spec in CHECKS.items() if spec.scope == HOST)
-SITE_CHECKS = tuple(name for name, spec in CHECKS.items() if spec.scope == SITE)
+# Each check's logic is imported only when its spec is first asked for: a module run compiles its
+# module_utils from the AnsiballZ zip on every invocation (no .pyc there), so an audit of a host
+# with two checks should not compile the other seven. The imports stay literal so that Ansible's
+# module packager finds and ships every check.
+def _resources():
+    from ansible_collections.tank.monitoring.plugins.module_utils import _resources as logic
+    return logic.SPEC
+
+
+def _pm2():
+    from ansible_collections.tank.monitoring.plugins.module_utils import _pm2 as logic
+    return logic.SPEC
+
+
+def _logs():
+    from ansible_collections.tank.monitoring.plugins.module_utils import _logs as logic
+    return logic.SPEC
+
+
+def _health():
+    from ansible_collections.tank.monitoring.plugins.module_utils import _health as logic
+    return logic.SPEC
+
+
+def _nginx():
+    from ansible_collections.tank.monitoring.plugins.module_utils import _nginx as logic
+    return logic.SPEC
+
+
+def _oracle():
+    from ansible_collections.tank.monitoring.plugins.module_utils import _oracle as logic
+    return logic.SPEC
+
+
+def _logsdb():
+    from ansible_collections.tank.monitoring.plugins.module_utils import _logsdb as logic
+    return logic.SPEC
+
+
+def _storage():
+    from ansible_collections.tank.monitoring.plugins.module_utils import _storage as logic
+    return logic.SPEC
+
+
+def _ses():
+    from ansible_collections.tank.monitoring.plugins.module_utils import _ses as logic
+    return logic.SPEC
+
+
+# name -> (scope, loader), in report order. The scope is written here too so that planning needs
+# no check's code; tests/unit/test_registry.py holds it equal to the spec's own.
+_DECLARED = (
+    ('resources', HOST, _resources),
+    ('pm2', HOST, _pm2),
+    ('logs', HOST, _logs),
+    ('health', HOST, _health),
+    ('nginx', HOST, _nginx),
+    ('oracle', SITE, _oracle),
+    ('logsdb', SITE, _logsdb),
+    ('storage', HOST, _storage),
+    ('ses', SITE, _ses),
+)
+
+
+class _Checks(Mapping):
+    """Check name -> ``CheckSpec``, in report order; a check's code is loaded on first access."""
+
+    def __init__(self, declared):
+        self._loaders = dict((name, loader) for name, _scope, loader in declared)
+        self._order = tuple(name for name, _scope, _loader in declared)
+        self._specs = {}
+
+    def __getitem__(self, name):
+        try:
+            spec = self._specs[name]
+        except (KeyError, TypeError):
+            spec = self._specs[name] = self._loaders[name]()
+        return spec
+
+    def __iter__(self):
+        return iter(self._order)
+
+    def __len__(self):
+        return len(self._order)
+
+    def __contains__(self, name):
+        try:
+            return name in self._loaders
+        except TypeError:  # an unhashable name is no check's
+            return False
+
+
+CHECKS = _Checks(_DECLARED)
+
+HOST_CHECKS = tuple(name for name, scope, _loader in _DECLARED if scope == HOST)
+SITE_CHECKS = tuple(name for name, scope, _loader in _DECLARED if scope == SITE)
 
 
 def get(name):

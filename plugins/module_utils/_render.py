@@ -92,6 +92,9 @@ def pad(text, width):
     return text + ' ' * max(0, width - display_width(text))
 
 
+COLOR_MODES = ('auto', 'always', 'never')
+
+
 def color_enabled(mode, environ, terminal):
     """Whether the console report is coloured.
 
@@ -100,7 +103,7 @@ def color_enabled(mode, environ, terminal):
     environment: the job output is kept as text) and when Ansible itself does not colour
     (``terminal`` false: not a terminal, ``ANSIBLE_NOCOLOR``; ``ANSIBLE_FORCE_COLOR`` makes it true).
     """
-    if mode not in ('auto', 'always', 'never'):
+    if mode not in COLOR_MODES:
         raise ValueError('audit_report_color must be auto, always or never, got %r' % (mode,))
     if mode != 'auto':
         return mode == 'always'

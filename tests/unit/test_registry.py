@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 import os
 import re
+import subprocess
+import sys
 
 import yaml
 
@@ -63,6 +65,27 @@ def test_report_filter_and_role_know_the_registry_checks():
 def test_scopes():
     assert _registry.SITE_CHECKS == ('oracle', 'logsdb', 'ses')
     assert all(spec.scope in (HOST, SITE) for spec in _registry.CHECKS.values())
+    # The registry declares each scope beside the loader (planning loads no check): it is the spec's own.
+    assert _registry.HOST_CHECKS == tuple(n for n, spec in _registry.CHECKS.items() if spec.scope == HOST)
+    assert _registry.SITE_CHECKS == tuple(n for n, spec in _registry.CHECKS.items() if spec.scope == SITE)
+
+
+def test_a_check_is_loaded_only_when_its_spec_is_asked_for():
+    """The audit module compiles only the checks it runs (module_utils are compiled from the zip each run)."""
+    code = (
+        'import sys\n'
+        'from ansible_collections.tank.monitoring.plugins.module_utils import _registry\n'
+        'prefix = "ansible_collections.tank.monitoring.plugins.module_utils."\n'
+        'loaded = lambda: sorted(m[len(prefix):] for m in sys.modules if m.startswith(prefix + "_") and m[len(prefix):] in '
+        '("_" + n for n in _registry.CHECKS))\n'
+        'assert "resources" in _registry.CHECKS and "pm3" not in _registry.CHECKS and [] not in _registry.CHECKS\n'
+        'before = loaded()\n'
+        'spec = _registry.CHECKS["storage"]\n'
+        'print(before, loaded(), spec.name)\n'
+    )
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True,
+                         env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))).stdout.split(' ')
+    assert ''.join(out).strip() == "[]['_storage']storage"
 
 
 def test_audit_module_documents_every_check_name():

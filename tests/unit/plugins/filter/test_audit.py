@@ -81,6 +81,29 @@ def test_plan_errors_name_the_variable(settings, message):
         plan(['tank_backend'], **settings)
 
 
+GOOD_ROLE = {'fail_on': 'never', 'timeout': 300, 'report_keep': 30, 'report_color': 'auto', 'report_lang': 'en'}
+
+
+@pytest.mark.parametrize('bad, message', [
+    ({'fail_on': 'sometimes'}, "audit_fail_on 'sometimes' is not one of never/warning/unknown/critical"),
+    ({'timeout': 0}, "audit_timeout must be a positive number of seconds, got '0'"),
+    ({'timeout': 'soon'}, "audit_timeout must be a positive number of seconds, got 'soon'"),
+    ({'report_keep': -1}, "audit_report_keep must be a count of history copies (0 or more), got '-1'"),
+    ({'report_color': 'sometimes'}, "audit_report_color must be auto, always, never, got 'sometimes'"),
+    ({'report_lang': 'fr'}, "audit_report_lang must be en or ko, got 'fr'"),
+])
+def test_role_settings_are_checked_by_the_plan_naming_the_variable(bad, message):
+    assert audit_host_plan(settings_for(['tank_backend'], role=dict(GOOD_ROLE)))['host_checks']
+    with pytest.raises(AnsibleFilterError, match=re.escape(message)):
+        audit_host_plan(settings_for(['tank_backend'], role=dict(GOOD_ROLE, **bad)))
+
+
+def test_every_bad_role_setting_is_named_at_once():
+    with pytest.raises(AnsibleFilterError) as raised:
+        audit_host_plan(settings_for(['tank_backend'], role=dict(GOOD_ROLE, fail_on='x', report_lang='fr')))
+    assert 'audit_fail_on' in str(raised.value) and 'audit_report_lang' in str(raised.value)
+
+
 def test_storage_runs_only_where_paths_are_configured():
     assert 'storage' not in plan(['tank_backend'])['host_checks']
 
