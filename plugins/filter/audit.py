@@ -17,6 +17,7 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.tank.monitoring.plugins.module_utils import _render
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import STATUS_ORDER, UNKNOWN, worst_of
 from ansible_collections.tank.monitoring.plugins.module_utils._diagnosis import diagnose
+from ansible_collections.tank.monitoring.plugins.module_utils._i18n import LANGUAGES
 
 SCHEMA_VERSION = 3
 UNREACHABLE = 'unreachable'
@@ -212,10 +213,12 @@ def _failure_reason(result):
 
 
 def audit_report(hostvars, hosts, generated_at, plan_fact='_audit_plan', result_fact='_audit_result',
-                 fallback_fact='_audit_site_result'):
+                 fallback_fact='_audit_site_result', lang='en'):
     """The fleet report (schema version 3): ``hosts`` with their host checks, ``sites`` with the
     site checks run once per site, every host present (unreachable and failed ones with a reason),
-    and the diagnosis (``root_causes``, ``explained_by``: docs/diagnosis.md)."""
+    and the diagnosis (``root_causes``, ``explained_by``: docs/diagnosis.md), its texts in ``lang``."""
+    if lang not in LANGUAGES:
+        raise AnsibleFilterError('audit_report: lang must be one of %s, got %r' % (', '.join(LANGUAGES), lang))
     report_hosts, sites = {}, {}
     for host in hosts:
         variables = hostvars[host] if host in hostvars else {}
@@ -253,7 +256,7 @@ def audit_report(hostvars, hosts, generated_at, plan_fact='_audit_plan', result_
     for status in STATUS_ORDER + (UNREACHABLE,):
         summary[status] = sum(1 for h in report_hosts.values() if h['status'] == status)
     return diagnose({'schema_version': SCHEMA_VERSION, 'generated_at': generated_at, 'summary': summary,
-                     'hosts': report_hosts, 'sites': sites})
+                     'hosts': report_hosts, 'sites': sites}, lang)
 
 
 def audit_host_status(report, host):
