@@ -62,8 +62,8 @@ options:
       - Language of the C(message) and C(remedy) of every finding, V(en) or V(ko) (Korean, in the words
         of the Korean operations guide where it has words for the remedy).
       - Finding ids, statuses and measured values are the same in every language.
-      - A check's own C(lang) in O(checks) (for example C(checks: {pm2: {lang: ko}})) takes precedence
-        for that check's findings.
+      - A check's own C(lang) option inside O(checks) (for example C(checks.pm2.lang)) takes
+        precedence over this one for that check's findings.
     type: str
     choices: [en, ko]
     default: en
