@@ -246,10 +246,12 @@ def _failure_reason(result):
 
 
 def audit_report(hostvars, hosts, generated_at, plan_fact='_audit_plan', result_fact='_audit_result',
-                 fallback_fact='_audit_site_result'):
+                 fallback_fact='_audit_site_result', lang='en'):
     """The fleet report (schema version 3): ``hosts`` with their host checks, ``sites`` with the
     site checks run once per site, every host present (unreachable and failed ones with a reason),
-    and the diagnosis (``root_causes``, ``explained_by``: docs/diagnosis.md)."""
+    and the diagnosis (``root_causes``, ``explained_by``: docs/diagnosis.md), its texts in ``lang``."""
+    if lang not in LANGUAGES:
+        raise AnsibleFilterError('audit_report: lang must be one of %s, got %r' % (', '.join(LANGUAGES), lang))
     report_hosts, sites = {}, {}
     for host in hosts:
         variables = hostvars[host] if host in hostvars else {}
@@ -287,7 +289,7 @@ def audit_report(hostvars, hosts, generated_at, plan_fact='_audit_plan', result_
     for status in STATUS_ORDER + (UNREACHABLE,):
         summary[status] = sum(1 for h in report_hosts.values() if h['status'] == status)
     return diagnose({'schema_version': SCHEMA_VERSION, 'generated_at': generated_at, 'summary': summary,
-                     'hosts': report_hosts, 'sites': sites})
+                     'hosts': report_hosts, 'sites': sites}, lang)
 
 
 def audit_host_status(report, host):

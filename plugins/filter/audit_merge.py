@@ -16,6 +16,8 @@ from ansible.module_utils.common.text.converters import to_text
 from ansible_collections.tank.monitoring.plugins.filter.audit import SCHEMA_VERSION, UNREACHABLE
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import STATUS_ORDER
 from ansible_collections.tank.monitoring.plugins.module_utils._diagnosis import diagnose
+from ansible_collections.tank.monitoring.plugins.module_utils._i18n import LANGUAGES
+
 TIMESTAMP_FORMAT = '%Y-%m-%dT%H:%M:%SZ'
 
 
@@ -50,8 +52,11 @@ def _site_rank(entry, when, position):
     return (entry.get('runner') is not None, when, position)
 
 
-def audit_merge(reports):
-    """Merge audit reports (schema version 2) into one: hosts and sites by name, the newest wins."""
+def audit_merge(reports, lang='en'):
+    """Merge audit reports (schema version 2) into one: hosts and sites by name, the newest wins;
+    the diagnosis's own texts in ``lang``."""
+    if lang not in LANGUAGES:
+        raise AnsibleFilterError('audit_merge: lang must be one of %s, got %r' % (', '.join(LANGUAGES), lang))
     if isinstance(reports, dict):
         reports = [reports]
     if not isinstance(reports, (list, tuple)) or not reports:
@@ -85,7 +90,7 @@ def audit_merge(reports):
     }
     # Diagnosed again as one fleet: a cause in one slice may explain findings of another (a site's
     # Oracle behind the ORA lines of a host audited in another slice).
-    return diagnose(merged)
+    return diagnose(merged, lang)
 
 
 class FilterModule(object):

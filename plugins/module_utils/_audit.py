@@ -53,6 +53,16 @@ def _share_storage_paths(options):
     resources['skip_filesystems_of'] = [path for path in paths if isinstance(path, str) and path]
 
 
+def check_languages(checks, default):
+    """``{check: lang}``: a check's own ``lang`` (``checks: {pm2: {lang: ko}}``) where it sets one, the
+    audit's ``default`` elsewhere. Run after ``plan_jobs``, which validated every check's ``lang``."""
+    languages = {}
+    for name, options in (checks or {}).items():
+        own = options.get('lang') if isinstance(options, dict) else None
+        languages[name] = own if own is not None else default
+    return languages
+
+
 def run_plan(jobs, deadline):
     """Run the validated jobs together under ``deadline``; ``{check: result}`` in registry order."""
     return run_jobs(jobs, deadline)

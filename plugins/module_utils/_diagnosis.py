@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import fnmatch
 
+from ansible_collections.tank.monitoring.plugins.module_utils import _i18n
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, rank
 
 # Where the cause and its symptoms may be.
@@ -64,7 +65,8 @@ def symptom(pattern, subject=None, same_subject=False):
 
 # THE rules. Order matters only between rules of the same checklist item and severity.
 # id: stable name (docs/diagnosis.md lists it); checklist: §13 item (NO_ITEM: none);
-# section: the guide section of the remedy; remedy: the guide's remedy, in the guide's words;
+# section: the guide section of the remedy; remedy: the guide's remedy, in the guide's words (the
+# other languages' remedy: ``_i18n.RULES[id]``, which a unit test keeps complete);
 # causes: finding ids (fnmatch patterns); cause_status: the least status a cause finding must have;
 # symptoms: see symptom().
 RULES = (
@@ -243,9 +245,19 @@ def _cause_rank(rule_index, node, position):
     return (_checklist_order(RULES[rule_index]['checklist']), -severity, rule_index, position)
 
 
-def diagnose(report):
+def remedy_of(rule_id, lang='en'):
+    """The guide remedy of the rule ``rule_id`` in ``lang`` (English: ``RULES``; another language:
+    ``_i18n.RULES``, falling back to the English text when that language has none)."""
+    english = rule(rule_id)['remedy']
+    return english if lang == 'en' else _i18n.rule_remedy(rule_id, lang, english)
+
+
+def diagnose(report, lang='en'):
     """Add ``root_causes`` to every host and site entry of ``report`` and ``explained_by`` (and
     ``via`` for a symptom of a symptom) to every explained finding; returns ``report``.
+
+    A root cause's ``remedy`` is its finding's (already in the report's language: the modules
+    localize their findings) or, when the finding has none, its rule's in ``lang``.
 
     Each symptom is explained by one cause: among the causes whose rules match it, the one with
     the same subject first, then one in the same entry, then the first in checklist order and
@@ -332,7 +344,7 @@ def diagnose(report):
             'status': finding.get('status'),
             'rule': spec['id'],
             'checklist': checklist_label(spec['checklist'], spec['section']),
-            'remedy': finding.get('remedy') or spec['remedy'],
+            'remedy': finding.get('remedy') or remedy_of(spec['id'], lang),
             'explains': refs,
         }
         listed.append((_cause_rank(rule_index, cause, root), entry, item))
@@ -343,7 +355,8 @@ def diagnose(report):
 
 
 def rules_markdown():
-    """The rules as the Markdown table of docs/diagnosis.md (kept in step by a unit test)."""
+    """The rules as the Markdown tables of docs/diagnosis.md (kept in step by a unit test): the
+    rules, then each rule's Korean name and remedy (``_i18n.RULES``)."""
     lines = ['| rule | scope | cause findings | symptoms explained | §13 item | guide remedy |',
              '|---|---|---|---|---|---|']
     for spec in RULES:
@@ -361,4 +374,9 @@ def rules_markdown():
         lines.append('| `%s` | %s | %s | %s | %s | %s |' % (
             spec['id'], spec['scope'], causes, ', '.join(symptoms),
             checklist_label(spec['checklist'], spec['section']).replace('|', '\\|'), spec['remedy'].replace('|', '\\|')))
+    lines += ['', '| rule | 근본 원인 (ko) | 가이드 조치 (ko) |', '|---|---|---|']
+    for spec in RULES:
+        korean = _i18n.lookup(spec['id'], 'ko') or {'message': '', 'remedy': ''}
+        lines.append('| `%s` | %s | %s |' % (spec['id'], korean['message'].replace('|', '\\|'),
+                                             korean['remedy'].replace('|', '\\|')))
     return '\n'.join(lines) + '\n'

@@ -24,7 +24,7 @@ import zlib
 from html import escape
 
 from ansible_collections.tank.monitoring.plugins.module_utils._labels import LABELS as _LABELS
-from ansible_collections.tank.monitoring.plugins.module_utils._render import checklist_label
+from ansible_collections.tank.monitoring.plugins.module_utils._render import cause_remedy, checklist_label
 
 STATUSES = ('ok', 'warning', 'unknown', 'critical')
 UNREACHABLE = 'unreachable'
@@ -261,7 +261,7 @@ def _site_section(site, site_entry, hosts, by_where, labels, lang='en'):
                            _pill(status, labels), _e(entry.name), _e(fid), _e(cause.get('check') or '')))
             if finding.get('message'):
                 out.append('<div class="msg cause-msg">%s</div>' % _e(finding['message']))
-            remedy = cause.get('remedy') or finding.get('remedy')
+            remedy = cause_remedy(cause, finding, lang)
             if remedy:
                 out.append('<div class="remedy"><b>%s</b> %s</div>' % (_e(labels['remedy']), _e(remedy)))
             if cause.get('checklist'):

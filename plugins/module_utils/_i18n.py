@@ -30,6 +30,7 @@ local id. ``RULES`` (diagnosis rules, keyed by rule id) has the same shape.
 
 from __future__ import annotations
 
+import re
 import string
 
 LANGUAGES = ('en', 'ko')
@@ -749,8 +750,65 @@ COMMON = {
         '자원을 읽을 수 있는 권한으로 점검을 실행하거나 (become: true) 읽기 권한을 주세요.', detail=True),
 }
 
-# Diagnosis rules (keyed by rule id), same shape as FINDINGS; filled when the diagnosis rules land.
-RULES = {}
+# Diagnosis rules (``_diagnosis.RULES``), keyed by rule id, same shape as FINDINGS: the message is
+# the rule's name (what went wrong at the root), the Korean remedy the guide's words for the root
+# cause. The English remedy and the guide section are the rule's own (``_diagnosis.RULES``).
+RULES = {
+    'memory-exhausted': _e(
+        'Memory exhausted: PM2 apps went down.',
+        '메모리 부족: PM2 앱이 중단됨.',
+        '메모리가 부족하면 Worker가 중단될 수 있음 (가이드 §9): 메모리를 확보하거나 누수가 있는 앱을 재시작(pm2 restart)한 뒤 '
+        'Backend 응답 없음 → pm2 status 확인 (가이드 §13.1).'),
+    'disk-exhausted': _e(
+        'Disk full: PM2 apps went down.',
+        '디스크 부족: PM2 앱이 중단됨.',
+        'Disk 80% 이상 → 배치 파일 저장 실패 위험 (가이드 §7, §9): 공간을 비우거나 파일시스템을 늘린 뒤 '
+        'Backend 응답 없음 → pm2 status 확인 (가이드 §13.1).'),
+    'pm2-daemon-down': _e(
+        'The PM2 daemon is down: no app runs.',
+        'PM2 데몬 중단: 앱이 하나도 돌지 않음.',
+        'Tank 시스템의 핵심 프로세스는 PM2로 관리됩니다 (가이드 §3): pm2 list에서 backend와 worker가 online인지 '
+        '확인하고, 앱을 다시 시작한 뒤 자동 재시작 설정(필수): pm2 startup, pm2 save.'),
+    'pm2-app-down': _e(
+        'A PM2 app is down.',
+        'PM2 앱 중단.',
+        'stopped → pm2 start 재실행, errored → 로그 확인 후 재시작, restarting loop → .env 또는 코드 오류 가능 '
+        '(가이드 §3).'),
+    'template-errors': _e(
+        'Templates fail.',
+        '템플릿 오류.',
+        'Template Error → TEMPLATE_LOG 확인 (가이드 §13.2). 특정 MODULE에서 반복되면 해당 영역 장애 (가이드 §11).'),
+    'nas-unavailable': _e(
+        'The attachment storage (NAS) is unusable.',
+        '첨부파일 스토리지(NAS) 사용 불가.',
+        _KO_NAS),
+    'ses-unusable': _e(
+        'SES cannot send.',
+        'SES 발송 불가.',
+        _KO_SES_FAIL + 'SES 발송 오류 → SES 콘솔에서 Metric 확인 (가이드 §13.4).'),
+    'oracle-unreachable': _e(
+        'The Oracle database cannot be used.',
+        'Oracle DB 연결 실패.',
+        'ORA-12514: SID/Service Name 오류 → DB 포트/Listener 확인; ORA-28009: 계정 권한 부족 → DB 계정 권한 수정; '
+        'Timeout: 네트워크 차단 → 방화벽 검증 (가이드 §6). DB 연결 실패 → Oracle Listener / 네트워크 점검 (가이드 §13.5).'),
+    'cpu-saturated': _e(
+        'The CPU is saturated.',
+        'CPU 포화.',
+        '80% 이상 지속 → Worker 병렬 처리 조정 필요 (가이드 §9). CPU 100% → 병렬 처리 수 감소 (가이드 §13.7).'),
+    'nginx-down': _e(
+        'Nginx does not serve the front end.',
+        'Nginx가 프론트를 제공하지 못함.',
+        _KO_FRONT + 'systemctl status nginx로 Nginx 재시작 여부 확인. 문제 발생 시: nginx -t, nginx -s reload (가이드 §10).'),
+}
+
+
+def _rule_spec(rule_id):
+    """The diagnosis rule ``rule_id`` (``_diagnosis.RULES``), or None."""
+    from ansible_collections.tank.monitoring.plugins.module_utils import _diagnosis  # imports this module
+    try:
+        return _diagnosis.rule(rule_id)
+    except KeyError:
+        return None
 
 
 def _local_spec(finding_id):
@@ -784,12 +842,25 @@ def lookup(finding_id, lang):
     data = entry(finding_id)
     if data is None:
         return None
-    spec = _local_spec(finding_id)
-    section = spec.section if spec is not None else data.get('section')
+    if finding_id in RULES:
+        rule = _rule_spec(finding_id)
+        section, en_remedy = (rule['section'], rule['remedy']) if rule is not None else (None, None)
+    else:
+        spec = _local_spec(finding_id)
+        section = spec.section if spec is not None else data.get('section')
+        en_remedy = spec.remedy if spec is not None else data.get('en_remedy')
     if lang == 'en':
-        remedy = spec.remedy if spec is not None else data.get('en_remedy')
-        return {'message': data['en'], 'remedy': remedy, 'section': section}
+        return {'message': data['en'], 'remedy': en_remedy, 'section': section}
     return {'message': data[lang], 'remedy': data[lang + '_remedy'], 'section': section}
+
+
+def rule_remedy(rule_id, lang=DEFAULT_LANG, default=None):
+    """The remedy of the diagnosis rule ``rule_id`` in ``lang``: the rule's own (``_diagnosis.RULES``)
+    in English, the catalogue's in another language; ``default`` when there is none."""
+    if rule_id not in RULES:
+        return default
+    found = lookup(rule_id, lang if lang in LANGUAGES else DEFAULT_LANG)
+    return (found or {}).get('remedy') or default
 
 
 def placeholders(template):
@@ -804,6 +875,127 @@ def _format(value):
     if isinstance(value, (int, float)):
         return format_number(value)
     return str(value)
+
+
+# -- Korean particles (josa) --------------------------------------------------------------------
+#
+# A template cannot know whether the value it is filled with ends in a consonant: it writes the
+# particle in both forms (``{subject}이(가)``) and ``attach_particles`` picks the one the filled
+# value takes, from how its last character is read in Korean. A value whose reading is unknown keeps
+# the two-form spelling, which is always correct Korean.
+
+# Two-form spelling -> (after a final consonant (batchim), after none).
+PARTICLES = {
+    '이(가)': ('이', '가'), '가(이)': ('이', '가'),
+    '을(를)': ('을', '를'), '를(을)': ('을', '를'),
+    '은(는)': ('은', '는'), '는(은)': ('은', '는'),
+    '과(와)': ('과', '와'), '와(과)': ('과', '와'),
+    '아(야)': ('아', '야'),
+    '(이)나': ('이나', '나'), '(이)라': ('이라', '라'),
+    '(으)로': ('으로', '로'),  # a final ㄹ takes 로, like no final consonant
+}
+_PARTICLE_RE = re.compile('|'.join(re.escape(form) for form in sorted(PARTICLES, key=len, reverse=True)))
+
+# Final consonant of a reading: None (none), 'ㄹ', or 'other' (any other).
+_RIEUL, _OTHER = 'ㄹ', 'other'
+# Digits as read in Sino-Korean: 영 일 이 삼 사 오 육 칠 팔 구.
+_DIGIT_FINAL = {'0': _OTHER, '1': _RIEUL, '2': None, '3': _OTHER, '4': None, '5': None, '6': _OTHER,
+                '7': _RIEUL, '8': _RIEUL, '9': None}
+# A number ending in zeros is read by its last unit: 십 (10), 백 (100), 천 (1000), 만 (10^4..10^7),
+# 억 (10^8..).
+_ZEROS_FINAL = {1: _OTHER, 2: _OTHER, 3: _OTHER}
+# Letters read by their names (an acronym: DB 디비, URL 유알엘, PM 피엠).
+_LETTER_NAME_FINAL = {'L': _RIEUL, 'R': _RIEUL, 'M': _OTHER, 'N': _OTHER}
+# Closing marks that are not read: the word before them decides.
+_SILENT_TAIL = ')]}>"\'`/\u2019\u201d'
+
+
+def _hangul_final(char):
+    code = ord(char) - 0xAC00
+    if not 0 <= code <= 0xD7A3 - 0xAC00:
+        return False, None
+    final = code % 28
+    return True, (None if final == 0 else _RIEUL if final == 8 else _OTHER)
+
+
+def _number_final(digits):
+    """Final consonant of an unsigned integer (or the last digit after a decimal point) as read."""
+    stripped = digits.rstrip('0')
+    zeros = len(digits) - len(stripped)
+    if zeros == 0 or not stripped:
+        return _DIGIT_FINAL[digits[-1]]
+    if zeros in _ZEROS_FINAL:
+        return _ZEROS_FINAL[zeros]
+    return _OTHER  # 만 (ㄴ) or 억 (ㄱ): both a final consonant
+
+
+def _word_final(word):
+    """Final consonant of a Latin word as Korean reads it (``backend`` 백엔드: none; ``mail`` 메일: ㄹ;
+    ``name`` 네임: other; an acronym by its letters' names: ``DB`` 디비: none, ``URL`` 유알엘: ㄹ)."""
+    if len(word) <= 3 and word.isupper() or len(word) == 1:
+        return _LETTER_NAME_FINAL.get(word[-1].upper())
+    lower = word.lower()
+    if lower.endswith('e') and len(lower) > 2 and lower[-2] in 'lmn':
+        lower = lower[:-1]  # a silent e: file 파일, line 라인, name 네임, gone 곤
+    if lower.endswith('ng') or lower[-1] in 'mn':
+        return _OTHER
+    if lower[-1] == 'l':
+        return _RIEUL
+    return None  # a vowel, r (server 서버) or a consonant read with ㅡ (backend 백엔드, host 호스트)
+
+
+def final_consonant(text):
+    """``(known, final)`` of how ``text`` ends when read in Korean: ``final`` is None (no final
+    consonant), ``'ㄹ'`` or ``'other'``; ``known`` is False when the reading cannot be told."""
+    text = str(text or '').rstrip().rstrip(_SILENT_TAIL)
+    if not text:
+        return False, None
+    last = text[-1]
+    is_hangul, final = _hangul_final(last)
+    if is_hangul:
+        return True, final
+    if '0' <= last <= '9':
+        match = re.search(r'(\d+)$', text)
+        digits = match.group(1)
+        if text[:match.start()].endswith('.'):
+            return True, _DIGIT_FINAL[digits[-1]]  # read digit by digit after the point
+        return True, _number_final(digits)
+    if last in string.ascii_letters:
+        return True, _word_final(re.search(r'([A-Za-z]+)$', text).group(1))
+    if last == '%':
+        return True, None  # 퍼센트
+    return False, None
+
+
+def josa(text, form):
+    """The particle ``form`` (``'이(가)'``, ``'을(를)'``, ``'(으)로'``...) that follows ``text``; the
+    two-form spelling itself when the reading of ``text`` is unknown."""
+    if form not in PARTICLES:
+        raise ValueError('unknown particle form %r (known: %s)' % (form, ', '.join(PARTICLES)))
+    known, final = final_consonant(text)
+    if not known:
+        return form
+    with_final, without = PARTICLES[form]
+    if form == '(으)로' and final == _RIEUL:
+        return without
+    return with_final if final else without
+
+
+def attach_particles(text):
+    """``text`` with every two-form particle replaced by the form the word before it takes."""
+    out, start = [], 0
+    for match in _PARTICLE_RE.finditer(text):
+        out.append(text[start:match.start()])
+        out.append(josa(text[:match.start()], match.group(0)))
+        start = match.end()
+    out.append(text[start:])
+    return ''.join(out)
+
+
+def fill(template, values):
+    """``template`` filled from ``values`` with its particles fitted to the values (KeyError when a
+    placeholder has no value)."""
+    return attach_particles(template.format(**values))
 
 
 def fields(finding, lang):
@@ -844,7 +1036,7 @@ def translate(finding, lang=DEFAULT_LANG):
         return message, remedy
     remedy = data[lang + '_remedy']
     try:
-        text = data[lang].format(**fields(finding, lang))
+        text = fill(data[lang], fields(finding, lang))
     except (KeyError, IndexError, ValueError):
         return (ORIGINAL_PREFIX[lang] + message) if message else message, remedy
     if data.get('detail') and message:

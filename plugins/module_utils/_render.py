@@ -23,6 +23,7 @@ import re
 import unicodedata
 from xml.etree import ElementTree
 
+from ansible_collections.tank.monitoring.plugins.module_utils import _i18n
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import STATUS_ORDER
 from ansible_collections.tank.monitoring.plugins.module_utils._labels import CHECKLIST as _CHECKLISTS
 from ansible_collections.tank.monitoring.plugins.module_utils._labels import labels as _labels
@@ -188,10 +189,22 @@ def _severity_key(finding):
             str(finding.get('subject') or ''))
 
 
-def organise(name, entry):
+def cause_remedy(cause, finding=None, lang='en'):
+    """The remedy shown for a root cause in ``lang``: the one the report gives it (its finding's, in
+    the language the audit ran with) or its finding's; the remedy of its diagnosis rule (``rule``) in
+    ``lang`` when it has none or has the rule's English one (a report diagnosed in English)."""
+    remedy = cause.get('remedy') or (finding or {}).get('remedy')
+    rule = cause.get('rule')
+    if lang != 'en' and rule in _i18n.RULES and (not remedy or remedy == _i18n.rule_remedy(rule, 'en')):
+        return _i18n.rule_remedy(rule, lang, remedy)
+    return remedy
+
+
+def organise(name, entry, lang='en'):
     """``{'causes': [...], 'others': [...]}`` of one host or site entry.
 
-    A cause is its finding (with ``check``, ``checklist``, ``remedy`` from ``root_causes``) and
+    A cause is its finding (with ``check``, ``checklist``, ``rule``, ``remedy`` from ``root_causes``,
+    the remedy in ``lang``: ``cause_remedy``) and
     ``symptoms``: the findings it explains (those marked ``explained_by: "<name>:<id>"`` or listed
     in its ``explains``). Causes are ordered by §13 checklist item then severity; symptoms and the
     rest (findings no cause explains) by severity.
@@ -207,7 +220,7 @@ def organise(name, entry):
         if index is not None:
             used.add(index)
         item = dict(base, check=cause.get('check') or base.get('check'), checklist=cause.get('checklist'),
-                    remedy=cause.get('remedy') or base.get('remedy'), symptoms=[])
+                    rule=cause.get('rule'), remedy=cause_remedy(cause, base, lang), symptoms=[])
         item['_explains'] = list(cause.get('explains') or [])
         causes.append(item)
     by_ref = dict(('%s:%s' % (name, c['id']), c) for c in causes)
@@ -396,7 +409,7 @@ def entry_lines(kind, name, entry, color=False, lang='en'):
     if entry.get('reason'):
         lines.append('  %s: %s' % (words['reason_unreachable' if status == UNREACHABLE else 'reason_failed'],
                                    entry['reason']))
-    parts = organise(name, entry)
+    parts = organise(name, entry, lang)
     for cause in parts['causes']:
         label = checklist_label(cause.get('checklist'), lang)
         lines.append('  %s %s' % (_paint(words['root_cause'], 'bold', color),
@@ -557,7 +570,7 @@ def markdown(report, report_path=None, fold_over=FOLD_HEALTHY_OVER, lang='en'):
         if entry.get('reason'):
             lines += ['%s: %s' % (words['md_reason_unreachable' if entry.get('status') == UNREACHABLE
                                         else 'md_reason_failed'], md(entry['reason'])), '']
-        parts = organise(name, entry)
+        parts = organise(name, entry, lang)
         for cause in parts['causes']:
             lines.append('- **%s** %s' % (words['md_root_cause'], _md_finding(cause, lang)))
             label = checklist_label(cause.get('checklist'), lang)
@@ -620,7 +633,7 @@ def junit_xml(report, fail_on='never', lang='en'):
         for key in ('site', 'runner', 'status'):
             if entry.get(key):
                 ElementTree.SubElement(props, 'property', name=key, value=str(entry[key]))
-        causes = organise(name, entry)['causes']
+        causes = organise(name, entry, lang)['causes']
         counts = dict(tests=0, failures=0, errors=0, skipped=0)
         duration = 0.0
         classname = '%ss.%s' % (kind, name)
@@ -641,11 +654,11 @@ def junit_xml(report, fail_on='never', lang='en'):
             failing = [f for f in findings if reaches(f.get('status', 'unknown'), threshold)]
             texts = []
             for finding in findings:
-                text = _finding_text(finding, lang)
+                cause = next((c for c in causes if c.get('id') == finding.get('id')), None)
+                text = _finding_text(finding if cause is None else dict(finding, remedy=cause.get('remedy')), lang)
                 mark = marks.get(finding_key(kind, name, finding))
                 if mark:
                     text += '\n    ' + words['junit_since_mark'].format(change=words[mark].lower())
-                cause = next((c for c in causes if c.get('id') == finding.get('id')), None)
                 if cause is not None:
                     label = checklist_label(cause.get('checklist'), lang)
                     text = words['root_cause'] + ' ' + text + (

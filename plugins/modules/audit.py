@@ -62,6 +62,8 @@ options:
       - Language of the C(message) and C(remedy) of every finding, V(en) or V(ko) (Korean, in the words
         of the Korean operations guide where it has words for the remedy).
       - Finding ids, statuses and measured values are the same in every language.
+      - A check's own C(lang) option inside O(checks) (for example C(checks.pm2.lang)) takes
+        precedence over this one for that check's findings.
     type: str
     choices: [en, ko]
     default: en
@@ -146,7 +148,7 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.tank.monitoring.plugins.module_utils._audit import input_error_result, plan_jobs, run_plan
+from ansible_collections.tank.monitoring.plugins.module_utils._audit import check_languages, input_error_result, plan_jobs, run_plan
 from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, Deadline
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import FAIL_ON_CHOICES, worst_of
 from ansible_collections.tank.monitoring.plugins.module_utils._i18n import localize
@@ -179,9 +181,11 @@ def main():
     for job in jobs:
         hide_secrets(module, job.secrets)
     results = run_plan(jobs, Deadline(timeout))
+    languages = check_languages(params['checks'], params['lang'])
     checks = {}
     for name, data in results.items():
-        checks[name] = localize(input_error_result(name, data) if 'input_error' in data else data, params['lang'])
+        checks[name] = localize(input_error_result(name, data) if 'input_error' in data else data,
+                                languages.get(name, params['lang']))
     data = {
         'status': worst_of(entry['status'] for entry in checks.values()),
         'checks': checks,

@@ -52,15 +52,17 @@ def moto():
         server.stop()
 
 
-def audit(tmp_path, checks, options, env=None, thresholds=None):
+def audit(tmp_path, checks, options, env=None, thresholds=None, lang=None):
     """Run the audit playbook on localhost (a tank_site host) with these checks; the parsed audit.json."""
     inventory = tmp_path / 'hosts.yml'
     inventory.write_text(json.dumps({'all': {
         'children': {'tank_site': {'hosts': {'localhost': dict(LOCAL)}}},
         'vars': {'audit_checks': checks, 'audit_options': options, 'audit_thresholds': thresholds or {}}}}))
     report_dir = tmp_path / 'reports'
-    run = run_playbook(AUDIT, inventory=str(inventory), extra_vars={'audit_report_dir': str(report_dir)},
-                       check=True, env=env)
+    extra = {'audit_report_dir': str(report_dir)}
+    if lang:
+        extra['audit_report_lang'] = lang
+    run = run_playbook(AUDIT, inventory=str(inventory), extra_vars=extra, check=True, env=env)
     assert run.rc == 0, run.stdout[-3000:] + run.stderr[-3000:]
     report = json.loads((report_dir / 'audit.json').read_text())
     assert report['schema_version'] == 3
@@ -137,6 +139,23 @@ def test_stopped_backend_explains_the_refused_health_api(pm2, tmp_path):
     (root,) = host['root_causes']
     assert (root['finding'], root['subject'], root['explains']) == ('pm2.app.stopped', 'backend', ['health.request.refused'])
     assert root['checklist'].startswith('§13.1 ')
+
+
+def test_stopped_backend_root_cause_in_korean(pm2, tmp_path):
+    """``audit_report_lang: ko``: the root cause's remedy in the Korean guide's words in audit.json,
+    summary.txt and audit.md, under the Korean §13 checklist item; ids and the rule as in English."""
+    port = free_port()
+    start_backend_and_worker(pm2, port)
+    pm2.pm2('stop', 'backend')
+    report, run = audit(tmp_path, ['pm2', 'logs', 'health'], pm2_host_options(pm2, port), lang='ko')
+    host = report['hosts']['localhost']
+    (root,) = host['root_causes']
+    assert (root['finding'], root['rule'], root['explains']) == ('pm2.app.stopped', 'pm2-app-down', ['health.request.refused'])
+    assert 'pm2 start 재실행' in root['remedy'] and 'run `pm2 start`' not in root['remedy']
+    summary = (tmp_path / 'reports' / 'summary.txt').read_text(encoding='utf-8')
+    markdown = (tmp_path / 'reports' / 'audit.md').read_text(encoding='utf-8')
+    for text in (summary, markdown, run.stdout):
+        assert '근본 원인' in text and root['remedy'] in text and '§13.1 Backend 응답 없음 → pm2 status 확인' in text
 
 
 def test_pm2_daemon_down_is_one_cause_not_six_alarms(pm2, tmp_path):

@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from ansible_collections.tank.monitoring.plugins.module_utils import _diagnosis, _registry
+from ansible_collections.tank.monitoring.plugins.module_utils import _diagnosis, _html, _i18n, _registry, _render
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import COMMON_FINDINGS
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
@@ -314,3 +314,42 @@ def test_healthy_report_has_no_root_cause():
     _diagnosis.diagnose(rep)
     assert rep['hosts']['app01']['root_causes'] == [] and rep['sites']['s1']['root_causes'] == []
     assert all_findings(rep) == []
+
+
+# ---- the remedy in the report's language -----------------------------------------------------------------------
+
+@pytest.mark.parametrize('spec', _diagnosis.RULES, ids=lambda s: s['id'])
+def test_a_cause_without_a_remedy_gets_its_rules_remedy_in_the_chosen_language(spec):
+    for lang, expected in (('en', spec['remedy']), ('ko', _i18n.RULES[spec['id']]['ko_remedy'])):
+        rep, cause, _sym = _build(spec)
+        cause['remedy'] = ''
+        _diagnosis.diagnose(rep, lang)
+        (root,) = _entry_of(rep, cause)[2]['root_causes']
+        assert root['rule'] == spec['id'] and root['remedy'] == expected, lang
+
+
+def test_a_cause_keeps_its_findings_remedy_in_every_language():
+    # The modules localized the finding already: its remedy is the most specific one, in that language.
+    rep = report({'app01': ('s1', [dict(finding('pm2.app.stopped', subject='backend'), remedy='stopped → pm2 start 재실행'),
+                                   finding('health.request.refused')])})
+    _diagnosis.diagnose(rep, 'ko')
+    (root,) = rep['hosts']['app01']['root_causes']
+    assert root['remedy'] == 'stopped → pm2 start 재실행'
+
+
+def test_every_korean_format_shows_the_korean_rule_remedy_of_an_english_diagnosis():
+    """A report diagnosed in English (an older audit.json, a merge without lang) rendered in Korean:
+    the rule's English remedy is replaced by its Korean one in the console, audit.md, JUnit and HTML."""
+    rep = report({'app01': ('s1', [dict(finding('pm2.daemon.not_running', subject='/root/.pm2'), remedy=None),
+                                   finding('health.request.refused')])})
+    _diagnosis.diagnose(rep)
+    (root,) = rep['hosts']['app01']['root_causes']
+    english, korean = _diagnosis.remedy_of('pm2-daemon-down'), _diagnosis.remedy_of('pm2-daemon-down', 'ko')
+    assert root['remedy'] == english and english != korean
+    rep['generated_at'] = '2026-01-01T00:00:00Z'
+    rep['summary'] = {'hosts': 1, 'sites': 0, 'critical': 1}
+    texts = {'console': _render.console_text(rep, lang='ko'), 'markdown': _render.markdown(rep, lang='ko'),
+             'junit': _render.junit_xml(rep, 'warning', lang='ko'), 'html': _html.render_html(rep, lang='ko')}
+    for name, text in texts.items():
+        assert korean in text and english not in text, name
+    assert english in _render.console_text(rep) and korean not in _render.console_text(rep)

@@ -13,9 +13,9 @@ import yaml
 
 from ansible_collections.tank.monitoring.plugins.doc_fragments.common import ModuleDocFragment
 from ansible_collections.tank.monitoring.plugins.module_utils import _i18n as i18n
-from ansible_collections.tank.monitoring.plugins.module_utils import _logsdb, _pm2, _registry, _resources, _storage
-from ansible_collections.tank.monitoring.plugins.module_utils._audit import input_error_result
-from ansible_collections.tank.monitoring.plugins.module_utils._check import HOST, declare
+from ansible_collections.tank.monitoring.plugins.module_utils import _diagnosis, _logsdb, _pm2, _registry, _resources, _storage
+from ansible_collections.tank.monitoring.plugins.module_utils._audit import check_languages, input_error_result, plan_jobs
+from ansible_collections.tank.monitoring.plugins.module_utils._check import HOST, CheckInputError, declare
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import COMMON_FINDINGS, FindingSpec
 from ansible_collections.tank.monitoring.plugins.module_utils._runner import common_argument_spec, run_check
 
@@ -122,7 +122,7 @@ def test_english_remedy_and_section_are_the_checks_own():
 def all_entries():
     entries = [('finding', key, data) for key, data in i18n.FINDINGS.items()]
     entries += [('common', key, data) for key, data in i18n.COMMON.items()]
-    entries += [('rule', key, data) for key, data in i18n.RULES.items()]  # empty until the diagnosis rules land
+    entries += [('rule', key, data) for key, data in i18n.RULES.items()]
     return entries
 
 
@@ -138,9 +138,98 @@ def test_placeholders_agree_between_languages_and_name_measured_fields(kind, key
 
 
 def test_rules_have_the_shape_of_findings():
+    assert i18n.RULES
     for key, data in i18n.RULES.items():
-        assert set(data) >= {'en', 'ko', 'ko_remedy'}, key
+        assert set(data) == set(i18n.FINDINGS['pm2.app.stopped']), key
         assert i18n.lookup(key, 'ko')['remedy'] == data['ko_remedy']
+
+
+def rule_problems():
+    """What is wrong with the Korean (every non-English language's) entries of the diagnosis rules:
+    a rule of ``_diagnosis.RULES`` without an entry, an entry without a rule, a section or a section
+    named in a remedy that the guide does not have, placeholders that differ between languages."""
+    problems = []
+    rule_ids = [spec['id'] for spec in _diagnosis.RULES]
+    for rule_id in rule_ids:
+        for lang in i18n.LANGUAGES:
+            entry = i18n.lookup(rule_id, lang)
+            if entry is None or not entry['message'] or not entry['remedy']:
+                problems.append('%s: no %s entry' % (rule_id, lang))
+                continue
+            if lang != 'en' and not KOREAN.search(entry['message'] + entry['remedy']):
+                problems.append('%s: the %s entry is not in %s' % (rule_id, lang, lang))
+            for section in [entry['section']] + sections_named(entry['remedy']):
+                if section not in GUIDE_SECTIONS:
+                    problems.append('%s (%s): section %s is not in the guide' % (rule_id, lang, section))
+        data = i18n.entry(rule_id)
+        if data is not None and len(set(tuple(i18n.placeholders(data[lang])) for lang in i18n.LANGUAGES)) > 1:
+            problems.append('%s: placeholders differ between languages' % rule_id)
+    problems.extend('%s: no diagnosis rule has this id' % key for key in sorted(set(i18n.RULES) - set(rule_ids)))
+    return problems
+
+
+def test_every_diagnosis_rule_has_a_korean_entry_with_the_guides_sections():
+    assert rule_problems() == []
+    for spec in _diagnosis.RULES:
+        english = i18n.lookup(spec['id'], 'en')
+        # Not copied: the English remedy and the section are the rule's own.
+        assert (english['remedy'], english['section']) == (spec['remedy'], spec['section'])
+        assert i18n.lookup(spec['id'], 'ko')['section'] == spec['section']
+
+
+def test_the_rule_completeness_check_catches_what_it_should(monkeypatch):
+    rules = dict(i18n.RULES)
+    del rules['nginx-down']
+    rules['no-such-rule'] = i18n.RULES['pm2-app-down']
+    rules['pm2-app-down'] = dict(i18n.RULES['pm2-app-down'], ko='PM2 앱 {subject} 중단.')
+    monkeypatch.setattr(i18n, 'RULES', rules)
+    monkeypatch.setattr(_diagnosis, 'RULES', tuple(dict(spec, section='§15') if spec['id'] == 'cpu-saturated' else spec
+                                                   for spec in _diagnosis.RULES))
+    problems = rule_problems()
+    assert 'nginx-down: no en entry' in problems and 'nginx-down: no ko entry' in problems
+    assert 'no-such-rule: no diagnosis rule has this id' in problems
+    assert 'pm2-app-down: placeholders differ between languages' in problems
+    assert 'cpu-saturated (ko): section §15 is not in the guide' in problems
+
+
+# Where the Korean remedy of a diagnosis rule quotes the Korean guide: rule id -> the guide's words.
+RULE_GUIDE_WORDS = {
+    'memory-exhausted': ['메모리가 부족하면 Worker가 중단될 수 있음', 'Backend 응답 없음 → pm2 status 확인'],
+    'disk-exhausted': ['Disk 80% 이상 → 배치 파일 저장 실패 위험', 'Backend 응답 없음 → pm2 status 확인'],
+    'pm2-daemon-down': ['Tank 시스템의 핵심 프로세스는 PM2로 관리됩니다', '자동 재시작 설정(필수)'],
+    'pm2-app-down': ['pm2 start 재실행', '로그 확인 후 재시작', '.env 또는 코드 오류 가능'],
+    'template-errors': ['TEMPLATE_LOG 확인', '특정 MODULE에서 반복되면 해당 영역 장애'],
+    'nas-unavailable': ['NAS 경로 변경', '서버에서 권한 제거(Read Only 불가)', '네트워크 드라이브 분리됨', 'NAS 경로/권한 점검'],
+    'ses-unusable': ['SES 권한 키 만료', '이메일 주소 품질 문제', 'Rate Limit 초과', 'SES 콘솔에서 Metric 확인'],
+    'oracle-unreachable': ['DB 포트/Listener 확인', 'DB 계정 권한 수정', '방화벽 검증', 'Oracle Listener / 네트워크 점검'],
+    'cpu-saturated': ['80% 이상 지속 → Worker 병렬 처리 조정 필요', 'CPU 100% → 병렬 처리 수 감소'],
+    'nginx-down': ['React build 파일 손상', '포트 충돌', 'Nginx 재시작 여부 확인', 'nginx -s reload'],
+}
+
+
+def test_every_rule_quotes_the_guide():
+    assert sorted(RULE_GUIDE_WORDS) == sorted(spec['id'] for spec in _diagnosis.RULES)
+
+
+@pytest.mark.parametrize('rule_id, words', sorted(RULE_GUIDE_WORDS.items()))
+def test_korean_rule_remedy_quotes_the_guide_verbatim(rule_id, words):
+    remedy = i18n.lookup(rule_id, 'ko')['remedy']
+    korean = find_guide('000_bbd34a9fafa1d750.txt')
+    guide = None
+    if korean is not None:
+        with open(korean, encoding='utf-8') as handle:
+            guide = handle.read()
+    for phrase in words:
+        assert phrase in remedy, (rule_id, phrase)
+        assert guide is None or phrase in guide, 'not the guide\'s words: %s' % phrase
+
+
+def test_rule_remedy_in_each_language():
+    assert i18n.rule_remedy('pm2-app-down', 'en') == _diagnosis.rule('pm2-app-down')['remedy']
+    assert i18n.rule_remedy('pm2-app-down', 'ko').startswith('stopped → pm2 start 재실행')
+    assert i18n.rule_remedy('no-such-rule', 'ko', 'fallback') == 'fallback'
+    assert _diagnosis.remedy_of('oracle-unreachable', 'ko') == i18n.RULES['oracle-unreachable']['ko_remedy']
+    assert _diagnosis.remedy_of('oracle-unreachable') == _diagnosis.rule('oracle-unreachable')['remedy']
 
 
 def test_every_section_named_exists_in_the_guide():
@@ -150,9 +239,11 @@ def test_every_section_named_exists_in_the_guide():
             entry = i18n.lookup(finding_id, lang)
             named = sections_named(entry['section']) + sections_named(entry['remedy'])
             unknown.extend('%s (%s): %s' % (finding_id, lang, s) for s in named if s not in GUIDE_SECTIONS)
-    for key, data in i18n.RULES.items():
-        named = sections_named(data.get('section')) + sections_named(data['ko_remedy'])
-        unknown.extend('%s: %s' % (key, s) for s in named if s not in GUIDE_SECTIONS)
+    for key in i18n.RULES:
+        for lang in i18n.LANGUAGES:
+            entry = i18n.lookup(key, lang)
+            named = sections_named(entry['section']) + sections_named(entry['remedy'])
+            unknown.extend('%s (%s): %s' % (key, lang, s) for s in named if s not in GUIDE_SECTIONS)
     assert unknown == []
 
 
@@ -251,7 +342,8 @@ def test_finding_with_specifics_keeps_the_english_original_marked(tmp_path):
     storage = run_check(_storage.SPEC, {'paths': [{'path': str(tmp_path / 'gone')}], 'path_timeout': 5, 'timeout': 10})
     (missing,) = storage['findings']
     message, remedy = i18n.translate(missing, 'ko')
-    assert message == '스토리지 경로 %s이(가) 없습니다. — 원문: %s' % (tmp_path / 'gone', missing['message'])
+    # The particle fits the path: 'gone' is read 곤, which ends in a consonant.
+    assert message == '스토리지 경로 %s이 없습니다. — 원문: %s' % (tmp_path / 'gone', missing['message'])
     assert 'NAS 경로/권한 점검 (가이드 §13.3)' in remedy
     assert english == finding['message']  # translate does not change the finding
 
@@ -299,7 +391,82 @@ def test_english_is_the_finding_unchanged_and_unknown_ids_keep_their_text():
     assert i18n.translate(stranger, 'ko') == (finding['message'], 'own remedy')
 
 
+def test_a_checks_own_lang_wins_in_the_audit_module():
+    checks = {'pm2': {'lang': 'ko'}, 'resources': {}, 'storage': None, 'nginx': {'lang': 'en'}}
+    assert check_languages(checks, 'en') == {'pm2': 'ko', 'resources': 'en', 'storage': 'en', 'nginx': 'en'}
+    assert check_languages(checks, 'ko') == {'pm2': 'ko', 'resources': 'ko', 'storage': 'ko', 'nginx': 'en'}
+    with pytest.raises(CheckInputError, match=r'checks\.resources.*lang'):
+        plan_jobs({'resources': {'lang': 'fr'}})
+
+
 def test_lang_option_is_common_and_documented():
     assert common_argument_spec()['lang'] == {'type': 'str', 'default': 'en', 'choices': list(i18n.LANGUAGES)}
     documented = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)['options']['lang']
     assert documented['choices'] == list(i18n.LANGUAGES) and documented['default'] == i18n.DEFAULT_LANG
+
+
+# -- Korean particles (josa) ---------------------------------------------------------------------
+
+@pytest.mark.parametrize('value, subject_particle, object_particle, direction', [
+    ('사과', '가', '를', '로'),           # no final consonant
+    ('책', '이', '을', '으로'),           # final ㄱ
+    ('서울', '이', '을', '로'),           # final ㄹ: (으)로 -> 로
+    ('1', '이', '을', '로'),              # 일
+    ('2', '가', '를', '로'),              # 이
+    ('3', '이', '을', '으로'),            # 삼
+    ('10', '이', '을', '으로'),           # 십
+    ('0', '이', '을', '으로'),            # 영
+    ('2.5', '가', '를', '로'),            # 이 점 오
+    ('backend', '가', '를', '로'),        # 백엔드
+    ('worker', '가', '를', '로'),         # 워커
+    ('nginx', '가', '를', '로'),          # 엔진엑스
+    ('mail', '이', '을', '로'),           # 메일
+    ('system', '이', '을', '으로'),       # 시스템
+    ('gone', '이', '을', '으로'),         # 곤 (a silent e)
+    ('file', '이', '을', '로'),           # 파일
+    ('string', '이', '을', '으로'),       # 스트링
+    ('DB', '가', '를', '로'),             # 디비
+    ('URL', '이', '을', '로'),            # 유알엘
+    ('/mnt/share/', '가', '를', '로'),    # a closing slash is not read
+    ('"backend"', '가', '를', '로'),      # nor a closing quote
+    ('95%', '가', '를', '로'),            # 퍼센트
+])
+def test_josa_picks_the_particle_from_how_the_value_ends(value, subject_particle, object_particle, direction):
+    assert i18n.josa(value, '이(가)') == subject_particle
+    assert i18n.josa(value, '을(를)') == object_particle
+    assert i18n.josa(value, '(으)로') == direction
+    assert i18n.josa(value, '은(는)') == ('은' if subject_particle == '이' else '는')
+
+
+@pytest.mark.parametrize('value', ['', '漢', 'x\u2603', '.'])
+def test_josa_keeps_both_forms_when_the_reading_is_unknown(value):
+    assert i18n.josa(value, '이(가)') == '이(가)'
+    assert i18n.josa(value, '(으)로') == '(으)로'
+
+
+def test_josa_names_an_unknown_form():
+    with pytest.raises(ValueError, match='unknown particle form'):
+        i18n.josa('x', '의(에)')
+
+
+def test_particles_are_fitted_when_a_template_is_filled():
+    assert i18n.fill('앱 {subject}이(가) 없습니다.', {'subject': 'backend'}) == '앱 backend가 없습니다.'
+    assert i18n.fill('앱 {subject}이(가) 없습니다.', {'subject': 'system'}) == '앱 system이 없습니다.'
+    assert i18n.fill('{subject}(으)로 실행', {'subject': 'tank'}) == 'tank로 실행'
+    assert i18n.fill('{subject}(으)로 실행', {'subject': '관리자'}) == '관리자로 실행'
+    assert i18n.fill('{subject}(으)로 실행', {'subject': '운영팀'}) == '운영팀으로 실행'
+    assert i18n.fill('{subject}을(를) {value}(으)로', {'subject': '漢', 'value': 7}) == '漢을(를) 7로'
+    with pytest.raises(KeyError):
+        i18n.fill('{subject}이(가)', {})
+
+
+def test_translate_fits_the_particles_of_a_real_finding_template():
+    finding = {'id': 'pm2.app.missing', 'status': 'critical', 'message': 'The app worker is not registered in PM2.',
+               'remedy': 'x', 'subject': 'worker', 'value': None, 'threshold': None}
+    assert i18n.translate(finding, 'ko')[0].startswith('앱 worker가 PM2에 등록되어 있지 않습니다.')
+    finding = dict(finding, subject='api-main')
+    assert i18n.translate(finding, 'ko')[0].startswith('앱 api-main이 PM2에 등록되어 있지 않습니다.')
+    finding = {'id': 'storage.probe.run_as', 'status': 'unknown', 'message': 'm', 'subject': 'tank'}
+    assert i18n.translate(finding, 'ko')[0].startswith('쓰기 테스트를 사용자 tank로 실행할 수 없습니다.')
+    assert i18n.translate(dict(finding, subject='nobody'), 'ko')[0].startswith('쓰기 테스트를 사용자 nobody로')
+    assert i18n.translate(dict(finding, subject='admin'), 'ko')[0].startswith('쓰기 테스트를 사용자 admin으로')

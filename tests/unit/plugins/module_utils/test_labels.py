@@ -262,7 +262,7 @@ def test_junit_in_korean_keeps_names_and_status_keys():
     assert failure.get('message') == 'pm2.app.stopped: pm2.app.stopped 메시지'
     assert failure.text.splitlines() == [
         '근본 원인 [critical] pm2.app.stopped backend: pm2.app.stopped 메시지',
-        '    조치: pm2.app.stopped 조치 내용',
+        '    조치: pm2 start 재실행',  # the root cause's remedy, as in the console and audit.md
         '    지난 점검 이후: 신규',
         '    점검표: §13.1 Backend 응답 없음 → pm2 status 확인']
     texts = ' '.join((e.text or '') + ' ' + (e.get('message') or '') for e in root.iter()
