@@ -13,9 +13,20 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import should_fail
-from ansible_collections.tank.monitoring.plugins.module_utils._i18n import localize
 from ansible_collections.tank.monitoring.plugins.module_utils._runner import full_argument_spec, prepare, run_jobs
 from ansible_collections.tank.monitoring.plugins.module_utils._secrets import no_log_values
+
+
+def localized(result, lang):
+    """``result`` with its findings' texts in ``lang`` (``_i18n.localize``).
+
+    The catalogue is imported only for a language other than English: a module compiles its
+    module_utils from source on every run, and most runs are in English.
+    """
+    if lang in (None, 'en'):
+        return result
+    from ansible_collections.tank.monitoring.plugins.module_utils._i18n import localize
+    return localize(result, lang)
 
 
 def hide_secrets(module, secrets):
@@ -52,4 +63,4 @@ class CheckModule(object):
         data = run_jobs([job])[self.spec.name]
         if 'input_error' in data:
             module.fail_json(msg=data['input_error'])
-        exit_with(module, localize(data, module.params['lang']), module.params['fail_on'], 'The %s check' % self.spec.name)
+        exit_with(module, localized(data, module.params['lang']), module.params['fail_on'], 'The %s check' % self.spec.name)

@@ -151,8 +151,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.tank.monitoring.plugins.module_utils._audit import check_languages, input_error_result, plan_jobs, run_plan
 from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, Deadline
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import FAIL_ON_CHOICES, worst_of
-from ansible_collections.tank.monitoring.plugins.module_utils._i18n import localize
-from ansible_collections.tank.monitoring.plugins.module_utils._module import exit_with, hide_secrets
+from ansible_collections.tank.monitoring.plugins.module_utils._module import exit_with, hide_secrets, localized
 from ansible_collections.tank.monitoring.plugins.module_utils._runner import MAX_TIMEOUT, MIN_TIMEOUT
 
 
@@ -184,8 +183,8 @@ def main():
     languages = check_languages(params['checks'], params['lang'])
     checks = {}
     for name, data in results.items():
-        checks[name] = localize(input_error_result(name, data) if 'input_error' in data else data,
-                                languages.get(name, params['lang']))
+        checks[name] = localized(input_error_result(name, data) if 'input_error' in data else data,
+                                  languages.get(name, params['lang']))
     data = {
         'status': worst_of(entry['status'] for entry in checks.values()),
         'checks': checks,
