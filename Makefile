@@ -17,6 +17,11 @@ DOCSITE := $(BUILD)/docsite
 REPORT_DIR ?= $(CURDIR)/reports
 INVENTORY ?= inventories/local
 PYTEST_ARGS ?=
+# Test workers of make test / make functional (pytest-xdist), each in its own mount and PID
+# namespaces (tests/tools/isolated-python); TEST_WORKERS=0 runs the tests one by one in this process.
+TEST_WORKERS ?= 3
+PYTEST_PARALLEL := $(if $(filter 0,$(TEST_WORKERS)),,--tx '$(TEST_WORKERS)*popen//python=$(CURDIR)/tests/tools/isolated-python' --dist loadgroup)
+PYTEST_REPORT := --durations=25 --durations-min=5
 # Extra ansible-playbook arguments of `make audit`, e.g. AUDIT_ARGS='-e audit_report_lang=ko' (Korean report).
 AUDIT_ARGS ?=
 
@@ -61,13 +66,13 @@ audit: prepare
 
 test: prepare-test
 	$(MAKE) --no-print-directory sanity lint changelog-lint docs-lint
-	$(BIN)/python -m pytest tests/unit tests/functional $(PYTEST_ARGS)
+	TANK_TEST_PYTHON=$(CURDIR)/$(BIN)/python $(BIN)/python -m pytest tests/unit tests/functional $(PYTEST_PARALLEL) $(PYTEST_REPORT) $(PYTEST_ARGS)
 
 unit: prepare-test
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
 
 functional: prepare-test
-	$(BIN)/python -m pytest tests/functional $(PYTEST_ARGS)
+	TANK_TEST_PYTHON=$(CURDIR)/$(BIN)/python $(BIN)/python -m pytest tests/functional $(PYTEST_PARALLEL) $(PYTEST_REPORT) $(PYTEST_ARGS)
 
 sanity: prepare-test
 	tests/tools/sanity.sh $(CURDIR)/$(BIN)/python

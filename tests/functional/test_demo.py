@@ -21,6 +21,9 @@ from demo_site import FAULTS, about_this_machine, findings
 
 ALL_CHECKS = {'resources', 'pm2', 'logs', 'health', 'nginx', 'storage', 'logsdb', 'ses'}
 
+# One demo site at a time on a machine (its state lives in .build/demo): one worker runs these.
+pytestmark = pytest.mark.xdist_group('demo')
+
 
 @pytest.fixture
 def demo(tmp_path):

@@ -34,6 +34,9 @@ NODE_EXPORTER_METRICS = frozenset((
     'node_textfile_mtime_seconds', 'node_textfile_scrape_error',
 ))
 
+# Root's crontab and the cron daemon are machine-wide: the tests that install probes run one by one.
+pytestmark = pytest.mark.xdist_group('crontab')
+
 
 @pytest.fixture
 def backends():

@@ -21,6 +21,9 @@ from pm2_support import PM2, healthy
 
 PLAYBOOK = os.path.join(REPO, 'playbooks', 'provision.yml')
 
+# Root's crontab and the cron daemon are machine-wide: the tests that install probes run one by one.
+pytestmark = pytest.mark.xdist_group('crontab')
+
 
 @pytest.fixture
 def venv(tmp_path):

@@ -192,6 +192,8 @@ def appended_by_the_app(path, before, after):
         assert 'Processing job' in line or 'Scheduler: created' in line, (path, line)
 
 
+# It compares machine-wide state (/etc, crontabs, unit files) before and after: nothing else may run.
+@pytest.mark.exclusive
 def test_a_full_audit_changes_nothing(tmp_path, pm2, mounts):
     healthy(pm2)
     site = NginxSite()
