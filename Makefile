@@ -29,7 +29,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export PATH := $(CURDIR)/$(BIN):$(CURDIR)/$(BUILD)/node/node_modules/.bin:$(PATH)
 
-.PHONY: demo demo-faults demo-down thresholds-doc help audit test prepare prepare-test system-deps unit functional sanity lint changelog-lint docs-rst docs-lint docs build bench clean
+.PHONY: demo demo-faults demo-remediate demo-down thresholds-doc help audit test prepare prepare-test system-deps unit functional sanity lint changelog-lint docs-rst docs-lint docs build bench clean
 
 help:
 	@echo "make audit   - audit this machine (inventories/local); report in reports/"
@@ -38,6 +38,7 @@ help:
 	@echo "make build   - build the collection tarball"
 	@echo "make demo    - stand up a simulated Tank site here (root) and audit it; FAULT=<name> breaks it"
 	@echo "make demo-faults / make demo-down - list the faults / remove everything the demo started"
+	@echo "make demo-remediate [CONFIRM=true] - the guide's fixes for the demo site: the plan, or carry it out"
 	@echo "make docs    - build the docsite (antsibull-docs + Sphinx) in $(DOCSITE)/build/html"
 
 $(BIN)/.runtime: requirements/runtime.txt
@@ -87,12 +88,17 @@ changelog-lint: prepare-test
 # the test dependencies. State in .build/demo/, report in reports/demo/.
 DEMO := $(BIN)/python tests/functional/demo_site.py
 FAULT ?=
+CONFIRM ?=
 
 demo: prepare-test
 	$(DEMO) $(if $(FAULT),fault $(FAULT),up)
 
 demo-faults: prepare-test
 	@$(DEMO) faults
+
+# The plan of playbooks/remediate.yml for the demo site (dry run); CONFIRM=true carries it out.
+demo-remediate: prepare-test
+	$(DEMO) remediate $(if $(filter true yes 1,$(CONFIRM)),--confirm)
 
 demo-down: prepare-test
 	$(DEMO) down

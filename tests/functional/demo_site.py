@@ -21,7 +21,7 @@ reads the SQLite Logs DB instead of Oracle (the output says so).
 State (pids, ports, mount points, faults) lives in ``.build/demo/state.json``; everything the demo
 starts is recorded there before it is started, so ``down`` removes it even after a failed ``up``.
 
-    python tests/functional/demo_site.py up | fault NAME | faults | audit | down
+    python tests/functional/demo_site.py up | fault NAME | faults | audit | remediate [--confirm] | down
 """
 
 from __future__ import annotations
@@ -386,6 +386,53 @@ def audit(state=None, report_dir=REPORT_DIR, log=print, quiet=False):
     return report
 
 
+def remediate(state=None, confirm=False, report_dir=None, log=print, quiet=False):
+    """Run playbooks/remediate.yml on the demo's inventory: a dry run (the plan) unless ``confirm``.
+
+    Returns remediation.json. After a confirmed run, the faults whose findings the second audit no
+    longer shows are recorded as repaired (no longer listed as injected)."""
+    state = state or load_state()
+    if state is None:
+        raise DemoError('the demo site is not up: run make demo first')
+    report_dir = report_dir or os.path.join(REPORT_DIR, 'remediation')
+    build_logsdb(state['logsdb'], faults=[f[len('logsdb-'):] for f in state['faults'] if f.startswith('logsdb-')])
+    path = write_inventory(state)
+    variables = {'remediate_report_dir': report_dir, 'remediate_confirm': bool(confirm)}
+    log('')
+    log('%s the demo site: ansible-playbook -i %s playbooks/remediate.yml%s'
+        % ('Remediating' if confirm else 'Planning the remediation of (dry run)', os.path.relpath(path, REPO),
+           ' -e remediate_confirm=true' if confirm else ''))
+    report_json = os.path.join(report_dir, 'remediation.json')
+    if os.path.exists(report_json):
+        os.remove(report_json)
+    cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', path,
+           os.path.join(REPO, 'playbooks', 'remediate.yml'), '-e', json.dumps(variables)]
+    if quiet:
+        proc = subprocess.run(cmd, cwd=REPO, env=ansible_env(), capture_output=True, text=True, check=False,
+                              timeout=900)
+    else:
+        proc = subprocess.run(cmd, cwd=REPO, env=ansible_env(), check=False, timeout=900)
+    if proc.returncode != 0 or not os.path.exists(report_json):
+        detail = ('\n' + (proc.stdout or '')[-3000:] + (proc.stderr or '')[-3000:]) if quiet else ''
+        raise DemoError('the remediation playbook failed (rc %s)%s' % (proc.returncode, detail))
+    with open(report_json) as handle:
+        result = json.load(handle)
+    log('')
+    log('Remediation report: %s' % report_json)
+    if result['dry_run']:
+        log('Dry run: nothing was changed. Act on the plan: make demo-remediate CONFIRM=true')
+        return result
+    with open(result['audit_after']) as handle:
+        after = set(f['id'] for _w, _c, f in findings(json.load(handle)))
+    repaired = [name for name in state['faults'] if not after.intersection(FAULTS[name][1])]
+    if repaired:
+        state['faults'] = [name for name in state['faults'] if name not in repaired]
+        save_state(state)
+        log('Repaired by the remediation (the second audit no longer shows them): %s' % ', '.join(repaired))
+    log('Faults still injected: %s' % (', '.join(state['faults']) or 'none'))
+    return result
+
+
 def findings(report):
     """``[(where, check, finding)]`` of every finding in the report (hosts and sites)."""
     found = []
@@ -425,6 +472,9 @@ def explain(state, report, report_dir=REPORT_DIR, log=print):
             'CPU, memory and every local filesystem, including other programs\' mounts):' % len(machine))
         for finding in machine:
             log('  %-9s %s  %s' % (finding['status'], finding['id'], finding.get('subject') or ''))
+    if demo:
+        log('Let the guide\'s fixes repair what they can: make demo-remediate (the plan, nothing changes), then '
+            'make demo-remediate CONFIRM=true')
     log('Break it: make demo FAULT=<name> (make demo-faults lists them); remove it: make demo-down')
 
 
@@ -486,9 +536,11 @@ def _fault_backend_db_down(state):
 
 
 def _fault_dump_stale(state):
+    # A new app every time: once a remediation saved the first one, injecting the fault again needs another.
+    name = 'report-export' + ('-%d' % (len(state['extra_apps']) + 1) if state['extra_apps'] else '')
     pm2 = _pm2(state)
-    pm2.start('report-export', pm2_support.WORKER_JS)
-    state['extra_apps'].append('report-export')
+    pm2.start(name, pm2_support.WORKER_JS)
+    state['extra_apps'].append(name)
 
 
 def _fault_nginx_down(state):
@@ -610,6 +662,8 @@ def main(argv=None):
     fault_parser.add_argument('names', nargs='+', metavar='name')
     sub.add_parser('faults', help='list the faults')
     sub.add_parser('audit', help='audit the running demo site')
+    fix = sub.add_parser('remediate', help='playbooks/remediate.yml on the demo site: the plan (dry run) by default')
+    fix.add_argument('--confirm', action='store_true', help='act on the plan (remediate_confirm=true), then re-audit')
     sub.add_parser('down', help='remove every process, mount and directory the demo started')
     serve = sub.add_parser('_serve-ses')
     serve.add_argument('ready_file')
@@ -627,6 +681,8 @@ def main(argv=None):
             audit(fault(args.names))
         elif args.command == 'audit':
             audit()
+        elif args.command == 'remediate':
+            remediate(confirm=args.confirm)
         elif args.command == 'down':
             down()
     except DemoError as exc:

@@ -8,10 +8,12 @@ entries, ``explained_by`` on findings) another part of the audit adds.
 from __future__ import annotations
 
 import copy
+import pathlib
 import re
 from xml.etree import ElementTree
 
 import pytest
+import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
 from ansible_collections.tank.monitoring.plugins.filter import audit_render
@@ -403,3 +405,53 @@ def test_filters_reject_something_that_is_not_a_report():
     from ansible.errors import AnsibleFilterError
     with pytest.raises(AnsibleFilterError, match='audit_markdown expects the audit report'):
         audit_render.audit_markdown(['not', 'a', 'report'])
+
+
+# --------------------------------------------------------------------------------------------- docs/awx.md
+
+REPO = pathlib.Path(__file__).resolve().parents[4]
+_NAME_KEYED = re.compile(r'^(host|site):')
+
+
+def _published_keys(value, prefix):
+    """Dotted keys of the leaves of a published value; a map keyed by host or site (``host:app01``) is a leaf."""
+    if isinstance(value, dict) and value and not all(_NAME_KEYED.match(key) for key in value):
+        keys = set()
+        for key, item in value.items():
+            keys |= _published_keys(item, '%s.%s' % (prefix, key))
+        return keys
+    return {prefix}
+
+
+def test_awx_doc_names_every_key_the_audit_role_publishes_with_set_stats():
+    """docs/awx.md names every key of what roles/audit publishes with set_stats, as the role builds it:
+    the set_stats keys and their filter are read from roles/audit/tasks/report.yml, the report paths from
+    the same file, and the value is the filter's output on a report with root causes and a previous audit."""
+    tasks = yaml.safe_load((REPO / 'roles' / 'audit' / 'tasks' / 'report.yml').read_text(encoding='utf-8'))
+    published = [t['ansible.builtin.set_stats']['data'] for t in tasks if 'ansible.builtin.set_stats' in t]
+    assert len(published) == 1, 'report.yml should publish the summary with one set_stats task'
+    paths_task = next(t for t in tasks if '_audit_report_paths' in (t.get('ansible.builtin.set_fact') or {}))
+    paths = dict((key, '/reports/%s' % key) for key in paths_task['ansible.builtin.set_fact']['_audit_report_paths'])
+    before = faulty_report()
+    report = copy.deepcopy(before)
+    report['hosts']['app01']['checks']['resources'] = check('ok')
+    report['since_last_audit'] = _render.since_last(report, before)
+    filters = audit_render.FilterModule().filters()
+    values = {}
+    for key, expression in published[0].items():
+        match = re.match(r'^\{\{ _audit_report \| tank\.monitoring\.(\w+)\(_audit_report_paths\) \}\}$', expression)
+        assert match, 'set_stats %s: %r is not the filter call this test knows' % (key, expression)
+        values[key] = filters[match.group(1)](report, paths)
+    text = (REPO / 'docs' / 'awx.md').read_text(encoding='utf-8')
+    start = text.index('## What the job publishes: `set_stats`')
+    section = text[start:text.index('\n## ', start + 1)]
+    keys = set()
+    for key, value in values.items():
+        keys |= _published_keys(value, key)
+    assert {'tank_audit.status', 'tank_audit.counts.critical', 'tank_audit.reports.json', 'tank_audit.not_ok',
+            'tank_audit.root_causes', 'tank_audit.since_last_audit.resolved'} <= keys  # the sample reaches them
+    missing = sorted(key for key in keys if '`%s`' % key not in section)
+    assert not missing, 'docs/awx.md does not name these published keys: %s' % ', '.join(missing)
+    row = next(line for line in section.splitlines() if line.startswith('| `tank_audit.root_causes`'))
+    fields = set(field for causes in values['tank_audit']['root_causes'].values() for cause in causes for field in cause)
+    assert fields and not sorted(field for field in fields if '`%s`' % field not in row), (fields, row)
