@@ -12,6 +12,7 @@ below are tested against the registry (tests/unit/test_registry.py).
 
 from __future__ import annotations
 
+import math
 import re
 
 from ansible.errors import AnsibleFilterError
@@ -74,7 +75,7 @@ def _check_role_settings(role):
             timeout = float(role['timeout'])
         except (TypeError, ValueError):
             timeout = None
-        if timeout is None or not timeout > 0 or timeout == float('inf'):
+        if timeout is None or not math.isfinite(timeout) or timeout <= 0:
             errors.append("audit_timeout must be a positive number of seconds, got '%s'" % (role['timeout'],))
     if 'report_keep' in role and not re.match(r'^[0-9]+$', str(role['report_keep'])):
         errors.append("audit_report_keep must be a count of history copies (0 or more), got '%s'" % (role['report_keep'],))

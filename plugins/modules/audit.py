@@ -184,7 +184,7 @@ def main():
     checks = {}
     for name, data in results.items():
         checks[name] = localized(input_error_result(name, data) if 'input_error' in data else data,
-                                  languages.get(name, params['lang']))
+                                 languages.get(name, params['lang']))
     data = {
         'status': worst_of(entry['status'] for entry in checks.values()),
         'checks': checks,

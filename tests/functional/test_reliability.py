@@ -25,6 +25,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 
 import pm2_support
 from conftest import REPO, run_playbook
