@@ -23,11 +23,17 @@ def _playbook(playbook, inventory, extra_vars, limit=None):
     if limit:
         cmd += ['--limit', limit]
     return subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, timeout=600, check=False,
-                          env=ansible_env(ANSIBLE_STDOUT_CALLBACK='default'))
+                          env=ansible_env(ANSIBLE_STDOUT_CALLBACK='default', ANSIBLE_SHOW_CUSTOM_STATS='1'))
 
 
 def _merge(extra_vars):
     return _playbook('playbooks/merge_reports.yml', 'localhost,', extra_vars)
+
+
+def _custom_stats(stdout):
+    """The ``set_stats`` data the default callback prints (``CUSTOM STATS`` ... ``RUN: {...}``)."""
+    block = stdout.split('CUSTOM STATS', 1)[1]
+    return json.JSONDecoder().raw_decode(block[block.index('RUN:') + 4:].lstrip())[0]
 
 
 def _load(path):
@@ -79,12 +85,28 @@ def test_two_slices_merge_into_one_fleet_report(slices):
         assert '\n%s ' % name in summary
     assert 'Report: %s' % (fleet / 'audit.json') in summary
     assert 'Merged 2 report(s)' in proc.stdout
+    # The fleet's summary is published like an audit's (AWX: the node after the merge reads it).
+    stats = _custom_stats(proc.stdout)['tank_audit']
+    assert stats['hosts'] == 4 and stats['status'] == merged_status(merged)
+    assert stats['reports'] == {'json': str(fleet / 'audit.json'), 'summary': str(fleet / 'summary.txt')}
 
     # Run again with the fleet report inside the merged directory: never an input of itself.
     again = _merge({'merge_reports_dir': str(reports), 'merge_output_dir': str(reports / 'fleet')})
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
     again = _merge({'merge_reports_dir': str(reports), 'merge_output_dir': str(reports / 'fleet')})
     assert 'Merged 2 report(s)' in again.stdout, again.stdout[-3000:]
+
+
+def merged_status(report):
+    order = ('ok', 'warning', 'unknown', 'critical')
+    return max((entry['status'] for entry in report['hosts'].values()), key=order.index)
+
+
+def test_a_bad_merge_language_is_named(slices):
+    root, reports = slices
+    proc = _merge({'merge_reports_dir': str(reports), 'merge_output_dir': str(root / 'fr'), 'merge_report_lang': 'fr'})
+    assert proc.returncode != 0
+    assert 'merge_report_lang is en or ko' in proc.stdout and 'Traceback' not in proc.stdout + proc.stderr
 
 
 def test_a_list_of_files_merges_only_those(slices):
