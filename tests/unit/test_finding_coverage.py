@@ -47,10 +47,6 @@ _ORACLE_SERVER = ('needs an Oracle server that completes the TNS handshake and t
 _UNPRIVILEGED = ('needs the check run by an unprivileged user with psutil: the test virtualenv\'s interpreter '
                  'cannot be reached by another user on this machine and the system Python has no psutil')
 NOT_CAUSED_HERE = {
-    # A real 300,000-row SQLite query cut at a 1 ms query_timeout still finished unreported about one run
-    # in five here (the interrupt is checked every 10,000 VM steps): flaky, so not asserted until the
-    # check can be made to exceed its limit deterministically.
-    'logsdb.query.timeout': 'a SQLite query is not reliably slower than its progress-handler interval here',
     'oracle.connect.failed': _ORACLE_SERVER + ' (a non-Oracle service on the port is a reset, tested)',
     'oracle.connect.time': _ORACLE_SERVER,
     'oracle.database.unavailable': _ORACLE_SERVER + ' (ORA-01033/01034 come after the listener)',
