@@ -44,8 +44,6 @@ _ORACLE_SERVER = ('needs an Oracle server that completes the TNS handshake and t
                   'here and the only stand-in (tests/functional/oracle_support.py) answers as a listener refusing '
                   'the connect. Classified from real python-oracledb exception objects in '
                   'tests/unit/plugins/module_utils/test_oracle.py')
-_UNPRIVILEGED = ('needs the check run by an unprivileged user with psutil: the test virtualenv\'s interpreter '
-                 'cannot be reached by another user on this machine and the system Python has no psutil')
 NOT_CAUSED_HERE = {
     'oracle.connect.failed': _ORACLE_SERVER + ' (a non-Oracle service on the port is a reset, tested)',
     'oracle.connect.time': _ORACLE_SERVER,
@@ -62,12 +60,9 @@ NOT_CAUSED_HERE = {
     'oracle.query.timeout': _ORACLE_SERVER,
     'nginx.service.inactive': 'judged only where systemd is the init system (/run/systemd/system); this '
                               'machine\'s container has none',
-    'nginx.port.unverified': _UNPRIVILEGED,
     'nginx.stub_status.dropped': 'the nginx of this machine does not accept-then-drop when worker_connections '
                                  'run out: it reuses idle connections and stops accepting (tried idle, '
                                  'half-sent and rate-limited clients over worker_connections 64)',
-    '<check>.permission_denied': 'a PermissionError escaping a check (pm2_check reading another user\'s PM2 '
-                                 'without root) ' + _UNPRIVILEGED,
 }
 
 
