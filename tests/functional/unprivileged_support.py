@@ -58,8 +58,8 @@ class UnprivilegedPython(object):
             probe = subprocess.run(['su', '-s', '/bin/sh', self.user.name, '-c', '%s -c "import psutil"' % self.python],
                                    capture_output=True, text=True, check=False)
             if probe.returncode != 0:
-                raise RuntimeError('user %s cannot import psutil with %s: %s' % (self.user.name, self.python,
-                                                                                probe.stderr))
+                raise RuntimeError('user %s cannot import psutil with %s: %s'
+                                   % (self.user.name, self.python, probe.stderr))
         except BaseException:
             self.cleanup()
             raise
