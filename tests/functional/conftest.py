@@ -199,3 +199,16 @@ def site():
         yield nginx
     finally:
         nginx.cleanup()
+
+
+@pytest.fixture
+def unprivileged():
+    """A fresh unprivileged user and a Python with psutil it can run (unprivileged_support.UnprivilegedPython);
+    ``run_module(..., task_extra=unprivileged.task_extra())`` runs the module as that user. Removed afterwards."""
+    from unprivileged_support import UnprivilegedPython
+
+    runner = UnprivilegedPython()
+    try:
+        yield runner
+    finally:
+        runner.cleanup()

@@ -99,3 +99,23 @@ def test_status_url_where_nothing_listens(run_module, site):
     finding = only(result, 'nginx.stub_status.unreachable')
     assert finding['status'] == 'unknown' and 'refused' in finding['message']
     assert ids(result) == ['nginx.stub_status.unreachable']
+
+
+@pytest.mark.finding('nginx.port.unverified')
+def test_a_port_held_by_a_process_the_user_cannot_see_is_unverified(run_module, site, unprivileged):
+    site.start()  # root's nginx: its listening socket belongs to processes of root
+    args = site.module_args(listen_ports=[site.port])
+    # As root the check sees nginx's own socket on the port: nothing to report.
+    assert run_module(MODULE, args)[0]['findings'] == []
+    # An unprivileged user sees the socket listening (/proc/net/tcp) but not which process owns it.
+    result, _run = run_module(MODULE, args, task_extra=unprivileged.task_extra())
+    assert not result.get('failed'), result.get('msg')
+    unverified = only(result, 'nginx.port.unverified')
+    assert unverified['status'] == 'unknown' and unverified['reason'] == 'permission_denied'
+    assert unverified['subject'] == str(site.port)
+    assert unverified['message'] == 'Port %d is held by a process this user cannot identify.' % site.port
+    # nginx -t cannot open root's pid file either: the configuration is untested, for that same reason.
+    assert ids(result) == ['nginx.config.untested', 'nginx.port.unverified']
+    assert 'Permission denied' in only(result, 'nginx.config.untested')['message']
+    assert result['metrics']['master_pid'] == site.pid  # the master was found: only the socket's owner is unseen
+    assert result['status'] == 'unknown' and result['changed'] is False

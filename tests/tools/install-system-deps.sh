@@ -14,6 +14,9 @@ debian_packages=(
   # renders the Hangul of Korean reports.
   chromium
   fonts-noto-cjk
+  # A Python other users can execute (the test venv's lives under root's home): the checks run by an
+  # unprivileged user (tests/functional/unprivileged_support.py) use a throw-away venv made from it.
+  python3
 )
 # PM2, and a real NestJS app with @nestjs/terminus for the health check (tests/functional/nest_app).
 npm_packages=(

@@ -44,13 +44,7 @@ _ORACLE_SERVER = ('needs an Oracle server that completes the TNS handshake and t
                   'here and the only stand-in (tests/functional/oracle_support.py) answers as a listener refusing '
                   'the connect. Classified from real python-oracledb exception objects in '
                   'tests/unit/plugins/module_utils/test_oracle.py')
-_UNPRIVILEGED = ('needs the check run by an unprivileged user with psutil: the test virtualenv\'s interpreter '
-                 'cannot be reached by another user on this machine and the system Python has no psutil')
 NOT_CAUSED_HERE = {
-    # A real 300,000-row SQLite query cut at a 1 ms query_timeout still finished unreported about one run
-    # in five here (the interrupt is checked every 10,000 VM steps): flaky, so not asserted until the
-    # check can be made to exceed its limit deterministically.
-    'logsdb.query.timeout': 'a SQLite query is not reliably slower than its progress-handler interval here',
     'oracle.connect.failed': _ORACLE_SERVER + ' (a non-Oracle service on the port is a reset, tested)',
     'oracle.connect.time': _ORACLE_SERVER,
     'oracle.database.unavailable': _ORACLE_SERVER + ' (ORA-01033/01034 come after the listener)',
@@ -66,12 +60,9 @@ NOT_CAUSED_HERE = {
     'oracle.query.timeout': _ORACLE_SERVER,
     'nginx.service.inactive': 'judged only where systemd is the init system (/run/systemd/system); this '
                               'machine\'s container has none',
-    'nginx.port.unverified': _UNPRIVILEGED,
     'nginx.stub_status.dropped': 'the nginx of this machine does not accept-then-drop when worker_connections '
                                  'run out: it reuses idle connections and stops accepting (tried idle, '
                                  'half-sent and rate-limited clients over worker_connections 64)',
-    '<check>.permission_denied': 'a PermissionError escaping a check (pm2_check reading another user\'s PM2 '
-                                 'without root) ' + _UNPRIVILEGED,
 }
 
 
