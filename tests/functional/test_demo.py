@@ -333,8 +333,11 @@ def test_make_demo_targets_call_the_demo(tmp_path):
                                                check=True).stdout
     assert 'demo_site.py down' in subprocess.run(['make', '-n', 'demo-down'], cwd=REPO, capture_output=True,
                                                  text=True, check=True).stdout
-    assert subprocess.run(['make', '-n', 'demo-remediate'], cwd=REPO, capture_output=True, text=True,
-                          check=True).stdout.strip().endswith('demo_site.py remediate')
+    # Under `make test` the outer make's MAKEFLAGS/MAKELEVEL would add "Entering directory" lines.
+    env = dict((k, v) for k, v in os.environ.items() if k not in ('MAKEFLAGS', 'MAKELEVEL', 'MFLAGS'))
+    lines = subprocess.run(['make', '--no-print-directory', '-n', 'demo-remediate'], cwd=REPO, capture_output=True,
+                           text=True, check=True, env=env).stdout.strip().splitlines()
+    assert lines[-1].strip().endswith('demo_site.py remediate')
     assert 'demo_site.py remediate --confirm' in subprocess.run(['make', '-n', 'demo-remediate', 'CONFIRM=true'],
                                                                 cwd=REPO, capture_output=True, text=True,
                                                                 check=True).stdout

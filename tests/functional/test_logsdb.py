@@ -150,7 +150,7 @@ def test_oracle_backend_failure_is_unknown_and_hides_the_password(run_module):
     finding = assert_only(result, 'logsdb.database.unavailable', 'unknown')
     assert 'service_unknown' in finding['message']
     assert PASSWORD not in run.stdout + run.stderr
-    assert 'AnsiballZ_logsdb_check' in run.stdout + run.stderr
+    assert 'ESTABLISH LOCAL CONNECTION' in run.stdout + run.stderr  # really at connection-debug verbosity
 
 
 def test_seeding_script_runs_as_a_command(tmp_path):

@@ -151,7 +151,7 @@ def test_passwords_never_appear_in_output_even_at_vvvv(run_module, handler):
                                               wallet_password=WALLET_PASSWORD), verbosity=4)
     assert result['status'] == 'critical'
     output = run.stdout + run.stderr
-    assert 'AnsiballZ_oracle_check' in output  # the run really was at connection-debug verbosity
+    assert 'ESTABLISH LOCAL CONNECTION' in output  # the run really was at connection-debug verbosity
     assert PASSWORD not in output
     assert WALLET_PASSWORD not in output
 
