@@ -17,10 +17,11 @@ import re
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.tank.monitoring.plugins.module_utils import _render
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import FAIL_ON_CHOICES, STATUS_ORDER, UNKNOWN, worst_of
-from ansible_collections.tank.monitoring.plugins.module_utils._diagnosis import diagnose
-from ansible_collections.tank.monitoring.plugins.module_utils._i18n import LANGUAGES
+from ansible_collections.tank.monitoring.plugins.module_utils._labels import COLOR_MODES, LANGUAGES
+
+# The report's renderers and the diagnosis are imported by the filters that use them, not here: the
+# planning filters run in a fresh worker process per host and task, which would import them each time.
 
 SCHEMA_VERSION = 3
 UNREACHABLE = 'unreachable'
@@ -79,8 +80,8 @@ def _check_role_settings(role):
             errors.append("audit_timeout must be a positive number of seconds, got '%s'" % (role['timeout'],))
     if 'report_keep' in role and not re.match(r'^[0-9]+$', str(role['report_keep'])):
         errors.append("audit_report_keep must be a count of history copies (0 or more), got '%s'" % (role['report_keep'],))
-    if 'report_color' in role and role['report_color'] not in _render.COLOR_MODES:
-        errors.append("audit_report_color must be %s, got '%s'" % (', '.join(_render.COLOR_MODES), role['report_color']))
+    if 'report_color' in role and role['report_color'] not in COLOR_MODES:
+        errors.append("audit_report_color must be %s, got '%s'" % (', '.join(COLOR_MODES), role['report_color']))
     if 'report_lang' in role and role['report_lang'] not in LANGUAGES:
         errors.append("audit_report_lang must be %s, got '%s'" % (' or '.join(LANGUAGES), role['report_lang']))
     if errors:
@@ -289,6 +290,7 @@ def audit_report(hostvars, hosts, generated_at, plan_fact='_audit_plan', result_
     summary = {'hosts': len(report_hosts), 'sites': len(sites)}
     for status in STATUS_ORDER + (UNREACHABLE,):
         summary[status] = sum(1 for h in report_hosts.values() if h['status'] == status)
+    from ansible_collections.tank.monitoring.plugins.module_utils._diagnosis import diagnose
     return diagnose({'schema_version': SCHEMA_VERSION, 'generated_at': generated_at, 'summary': summary,
                      'hosts': report_hosts, 'sites': sites}, lang)
 
@@ -304,6 +306,7 @@ def audit_host_status(report, host):
 
 def audit_summary_text(report, report_path=None):
     """The plain-text console report (summary.txt): see ``_render.console_text``."""
+    from ansible_collections.tank.monitoring.plugins.module_utils import _render
     return _render.console_text(report, color=False, report_path=report_path)
 
 

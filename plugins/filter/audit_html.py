@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.tank.monitoring.plugins.module_utils._html import render_html
-
 
 def audit_html(report, changes=None, lang='en'):
     """``report`` (the ``audit_report`` filter's result) as an HTML document (a string)."""
     try:
+        # Imported here: every filter file of the collection is loaded in each worker process that
+        # looks up one of its filters, and most of them never render HTML.
+        from ansible_collections.tank.monitoring.plugins.module_utils._html import render_html
         return render_html(report, changes=changes, lang=lang)
     except ValueError as exc:
         raise AnsibleFilterError('audit_html: %s' % exc)

@@ -15,8 +15,7 @@ from ansible.module_utils.common.text.converters import to_text
 
 from ansible_collections.tank.monitoring.plugins.filter.audit import SCHEMA_VERSION, UNREACHABLE
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import STATUS_ORDER
-from ansible_collections.tank.monitoring.plugins.module_utils._diagnosis import diagnose
-from ansible_collections.tank.monitoring.plugins.module_utils._i18n import LANGUAGES
+from ansible_collections.tank.monitoring.plugins.module_utils._labels import LANGUAGES
 
 TIMESTAMP_FORMAT = '%Y-%m-%dT%H:%M:%SZ'
 
@@ -90,6 +89,7 @@ def audit_merge(reports, lang='en'):
     }
     # Diagnosed again as one fleet: a cause in one slice may explain findings of another (a site's
     # Oracle behind the ORA lines of a host audited in another slice).
+    from ansible_collections.tank.monitoring.plugins.module_utils._diagnosis import diagnose  # on use: see audit_render
     return diagnose(merged, lang)
 
 

@@ -15,7 +15,14 @@ import json
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.tank.monitoring.plugins.module_utils import _labels, _render
+from ansible_collections.tank.monitoring.plugins.module_utils import _labels
+
+
+def _renderer():
+    # Imported on use: every filter file of the collection is loaded in each worker process that looks
+    # up one of its filters (the audit role's planning filters run once per host), few of them render.
+    from ansible_collections.tank.monitoring.plugins.module_utils import _render
+    return _render
 
 
 def _report(report, name):
@@ -42,21 +49,21 @@ def audit_since_last(report, previous=None):
             try:
                 previous = json.loads(text)
             except ValueError as exc:
-                result = _render.since_last(report, None)
+                result = _renderer().since_last(report, None)
                 result.update(first_audit=False, previous_error='the previous audit.json is not valid JSON: %s' % exc)
                 return result
-    return _render.since_last(report, previous)
+    return _renderer().since_last(report, previous)
 
 
 def audit_console_text(report, report_path=None, color=False, lang='en'):
     """The console report as text (plain unless ``color``), its words in ``lang``."""
-    return _render.console_text(_report(report, 'audit_console_text'), color=bool(color), report_path=report_path,
+    return _renderer().console_text(_report(report, 'audit_console_text'), color=bool(color), report_path=report_path,
                                 lang=_lang(lang, 'audit_console_text'))
 
 
 def audit_markdown(report, report_path=None, lang='en'):
     """The report in Markdown (audit.md), its words in ``lang``."""
-    return _render.markdown(_report(report, 'audit_markdown'), report_path=report_path,
+    return _renderer().markdown(_report(report, 'audit_markdown'), report_path=report_path,
                             lang=_lang(lang, 'audit_markdown'))
 
 
@@ -64,19 +71,19 @@ def audit_junit(report, fail_on='never', lang='en'):
     """The report as JUnit XML (junit.xml), its texts in ``lang``."""
     if fail_on not in ('never', 'warning', 'unknown', 'critical'):
         raise AnsibleFilterError('audit_junit: fail_on must be never, warning, unknown or critical, got %r' % (fail_on,))
-    return _render.junit_xml(_report(report, 'audit_junit'), fail_on=fail_on, lang=_lang(lang, 'audit_junit'))
+    return _renderer().junit_xml(_report(report, 'audit_junit'), fail_on=fail_on, lang=_lang(lang, 'audit_junit'))
 
 
 def audit_prometheus(report):
     """The report in the Prometheus text exposition format (tank_audit.prom)."""
-    return _render.prometheus_text(_report(report, 'audit_prometheus'))
+    return _renderer().prometheus_text(_report(report, 'audit_prometheus'))
 
 
 def audit_stats(report, paths=None):
     """The summary the role publishes with set_stats."""
     if paths is not None and not isinstance(paths, dict):
         raise AnsibleFilterError('audit_stats: paths must map a format to its file path')
-    return _render.stats(_report(report, 'audit_stats'), paths)
+    return _renderer().stats(_report(report, 'audit_stats'), paths)
 
 
 class FilterModule(object):

@@ -234,6 +234,8 @@ LABELS = {
 }
 
 LANGUAGES = tuple(LABELS)
+# audit_report_color: how the console report is coloured (_render.color_enabled).
+COLOR_MODES = ('auto', 'always', 'never')
 
 
 def labels(lang):

@@ -27,7 +27,7 @@ from ansible_collections.tank.monitoring.plugins.module_utils import _i18n
 from ansible_collections.tank.monitoring.plugins.module_utils._contract import STATUS_ORDER
 from ansible_collections.tank.monitoring.plugins.module_utils._labels import CHECKLIST as _CHECKLISTS
 from ansible_collections.tank.monitoring.plugins.module_utils._labels import labels as _labels
-from ansible_collections.tank.monitoring.plugins.module_utils._labels import status_word
+from ansible_collections.tank.monitoring.plugins.module_utils._labels import COLOR_MODES, status_word
 
 UNREACHABLE = 'unreachable'
 LEVELS = STATUS_ORDER + (UNREACHABLE,)
@@ -91,9 +91,6 @@ def pad(text, width):
     """``text`` left-aligned in ``width`` display columns."""
     text = str(text)
     return text + ' ' * max(0, width - display_width(text))
-
-
-COLOR_MODES = ('auto', 'always', 'never')
 
 
 def color_enabled(mode, environ, terminal):

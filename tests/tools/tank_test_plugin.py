@@ -6,7 +6,10 @@ namespaces (tests/tools/isolated-python), so what one test mounts or starts is i
 audits of the others. What stays shared is declared on the test:
 
 - ``@pytest.mark.xdist_group('<resource>')``: tests sharing a machine-wide resource (root's
-  crontab, the demo site's state) run one after the other on the same worker;
+  crontab) run one after the other on the same worker;
+- tests using a module-scoped fixture (a demo site, two audited slices, a moto server) run on the
+  worker of the rest of their file, so the fixture is set up once, not once per worker; every other
+  test goes to whichever worker is free;
 - ``@pytest.mark.exclusive``: the test runs alone on the machine (it compares machine-wide state
   before and after, e.g. /etc): it waits for the running tests to finish, and no test starts
   until it is done. Waiting is not counted in its timeout.
@@ -54,6 +57,36 @@ def machine_lock(exclusive):
         yield
     finally:
         held.close()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    # Before xdist's own hook turns the groups into scheduling scopes (--dist loadgroup).
+    if not getattr(config.option, 'loadgroup', False):
+        return
+    for item in items:
+        if item.get_closest_marker('xdist_group') is None and _uses_a_module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split('::', 1)[0]))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session):
+    # xdist marks a grouped test by suffixing its node id; a pytest that builds node ids differently
+    # (pytest 9.2 with xdist 3.8) silently loses the groups, and crontab tests would collide.
+    if getattr(session.config.option, 'loadgroup', False):
+        lost = [item.nodeid for item in session.items
+                if item.get_closest_marker('xdist_group') is not None and '@' not in item.nodeid]
+        if lost:
+            raise pytest.UsageError('pytest-xdist did not apply xdist_group to %d test(s) (e.g. %s): this pytest and '
+                                    'pytest-xdist do not work together; see requirements/test.txt' % (len(lost), lost[0]))
+
+
+def _uses_a_module_fixture(item):
+    info = getattr(item, '_fixtureinfo', None)
+    for definitions in (info.name2fixturedefs.values() if info is not None else ()):
+        if definitions and definitions[-1].scope in ('module', 'class'):
+            return True
+    return False
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)
