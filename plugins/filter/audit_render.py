@@ -57,14 +57,14 @@ def audit_since_last(report, previous=None):
 
 def audit_console_text(report, report_path=None, color=False, lang='en'):
     """The console report as text (plain unless ``color``), its words in ``lang``."""
-    return _renderer().console_text(_report(report, 'audit_console_text'), color=bool(color), report_path=report_path,
-                                lang=_lang(lang, 'audit_console_text'))
+    return _renderer().console_text(_report(report, 'audit_console_text'), color=bool(color),
+                                    report_path=report_path, lang=_lang(lang, 'audit_console_text'))
 
 
 def audit_markdown(report, report_path=None, lang='en'):
     """The report in Markdown (audit.md), its words in ``lang``."""
     return _renderer().markdown(_report(report, 'audit_markdown'), report_path=report_path,
-                            lang=_lang(lang, 'audit_markdown'))
+                                lang=_lang(lang, 'audit_markdown'))
 
 
 def audit_junit(report, fail_on='never', lang='en'):

@@ -24,7 +24,6 @@ from demo_site import FAULTS, about_this_machine, findings
 ALL_CHECKS = {'resources', 'pm2', 'logs', 'health', 'nginx', 'storage', 'logsdb', 'ses'}
 
 
-
 class DemoCli(object):
     """Runs the demo CLI with its state and report under ``base`` (a demo the user left running is never met)."""
 
