@@ -29,7 +29,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export PATH := $(CURDIR)/$(BIN):$(CURDIR)/$(BUILD)/node/node_modules/.bin:$(PATH)
 
-.PHONY: demo demo-faults demo-remediate demo-down thresholds-doc help audit test prepare prepare-test system-deps unit functional sanity lint changelog-lint docs-rst docs-lint docs build bench clean
+.PHONY: static demo demo-faults demo-remediate demo-down thresholds-doc help audit test prepare prepare-test system-deps unit functional sanity lint changelog-lint docs-rst docs-lint docs build bench clean
 
 help:
 	@echo "make audit   - audit this machine (inventories/local); report in reports/"
@@ -65,9 +65,21 @@ system-deps:
 audit: prepare
 	$(BIN)/ansible-playbook -i $(INVENTORY) playbooks/audit.yml -e audit_report_dir=$(REPORT_DIR) $(AUDIT_ARGS)
 
+# The static checks (sanity, lint, changelog, docs) run beside the tests, their output kept in
+# $(STATIC_LOG) and shown when they are done; make test fails when either fails.
+STATIC_LOG := $(BUILD)/static-checks.log
+
 test: prepare-test
+	@echo "static checks (sanity, lint, changelog-lint, docs-lint) running beside the tests: $(STATIC_LOG)"
+	@$(MAKE) --no-print-directory sanity lint changelog-lint docs-lint > $(STATIC_LOG) 2>&1 & static=$$!; \
+	rc=0; TANK_TEST_PYTHON=$(CURDIR)/$(BIN)/python $(BIN)/python -m pytest tests/unit tests/functional \
+	    $(PYTEST_PARALLEL) $(PYTEST_REPORT) $(PYTEST_ARGS) || rc=$$?; \
+	if wait $$static; then tail -n 25 $(STATIC_LOG); echo "static checks: passed (full log: $(STATIC_LOG))"; \
+	else cat $(STATIC_LOG); echo "static checks: FAILED (log above: $(STATIC_LOG))"; rc=1; fi; \
+	exit $$rc
+
+static: prepare-test
 	$(MAKE) --no-print-directory sanity lint changelog-lint docs-lint
-	TANK_TEST_PYTHON=$(CURDIR)/$(BIN)/python $(BIN)/python -m pytest tests/unit tests/functional $(PYTEST_PARALLEL) $(PYTEST_REPORT) $(PYTEST_ARGS)
 
 unit: prepare-test
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)

@@ -104,6 +104,8 @@ def swapping_process():
                     time.sleep(0.1)
 
 
+# Swap is machine-wide (no namespace hides it): while this test's swap file is on, no other test runs.
+@pytest.mark.exclusive
 @pytest.mark.finding('resources.swap.used')
 def test_host_swapping_is_reported(run_module, swapping_process):
     swap = psutil.swap_memory()
