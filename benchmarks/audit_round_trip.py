@@ -43,6 +43,8 @@ from health_support import Backend  # noqa: E402
 from nginx_support import NginxSite  # noqa: E402
 from storage_support import Mounts  # noqa: E402
 
+from ansible_collections.tank.monitoring.plugins.module_utils import _registry  # noqa: E402  (each check's module name)
+
 ROUNDS = int(os.environ.get('BENCH_ROUNDS', '5'))
 FLEET_HOSTS = int(os.environ.get('BENCH_FLEET_HOSTS', '100'))
 FLEET_FORKS = int(os.environ.get('BENCH_FLEET_FORKS', '50'))
@@ -85,16 +87,12 @@ def host_check_options(sandbox, site, backend, share):
     }
 
 
-MODULES = {'resources': 'resources_check', 'pm2': 'pm2_check', 'logs': 'log_check', 'health': 'health_check',
-           'nginx': 'nginx_check', 'storage': 'storage_check'}
-
-
 def write_playbooks(work, options, sandbox, site, backend, share):
     play = {'hosts': 'all', 'gather_facts': False}
     audit = [dict(play, name='one round trip', tasks=[
         {'name': 'audit', 'tank.monitoring.audit': {'checks': options}}])]
     per_check = [dict(play, name='one task per check', tasks=[
-        {'name': name, 'tank.monitoring.%s' % MODULES[name]: opts} for name, opts in options.items()])]
+        {'name': name, 'tank.monitoring.%s' % _registry.CHECKS[name].module: opts} for name, opts in options.items()])]
     logs = [os.path.join(sandbox.home, 'logs', '%s-%s.log' % (app, stream))
             for app in ('backend', 'worker') for stream in ('out', 'error')]
     pm2_env = {'PM2_HOME': sandbox.home, 'PM2_PROGRAMMATIC': 'true', 'PATH': os.environ.get('PATH', '')}
