@@ -310,7 +310,8 @@ def test_no_secret_leaves_a_full_audit_at_vvvv(tmp_path, pm2, mounts):
                 'resources': {'cpu_sample_seconds': 0},
                 'pm2': pm2_support.module_args(pm2, restart_sample_seconds=0),
                 'logs': {'pm2_home': pm2.home, 'pm2_executable': pm2_support.PM2, 'apps': ['backend', 'worker']},
-                'health': {'url': url, 'use_proxy': False},
+                'health': {'url': url, 'use_proxy': False,  # latency is the machine's load, not a secret
+                           'thresholds': {'latency_seconds': {'warning': 30, 'critical': 60}}},
                 'oracle': {'dsn': '127.0.0.1:%d/TANKPDB' % oracle.port, 'user': 'tank_monitor',
                            'password': ORACLE_PASSWORD, 'connect_timeout': 5},
                 # A DSN with the password in it: refused (credentials go in user/password), never shown.
