@@ -11,8 +11,6 @@ its name beside this one.
 
 from __future__ import annotations
 
-import json
-
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _labels
@@ -41,17 +39,8 @@ def _lang(lang, name):
 def audit_since_last(report, previous=None):
     """New, resolved and persisting findings against the previous report (a dict, JSON text or empty)."""
     _report(report, 'audit_since_last')
-    if isinstance(previous, (str, bytes)):
-        text = previous.decode('utf-8', 'replace') if isinstance(previous, bytes) else previous
-        if not text.strip():
-            previous = None
-        else:
-            try:
-                previous = json.loads(text)
-            except ValueError as exc:
-                result = _renderer().since_last(report, None)
-                result.update(first_audit=False, previous_error='the previous audit.json is not valid JSON: %s' % exc)
-                return result
+    if previous is None or isinstance(previous, (str, bytes)):
+        return _renderer().since_last_text(report, previous)
     return _renderer().since_last(report, previous)
 
 

@@ -19,6 +19,7 @@ present: each cause first with its remedy, the symptoms it explains under it, th
 from __future__ import annotations
 
 import datetime
+import json
 import re
 import unicodedata
 from xml.etree import ElementTree
@@ -315,6 +316,21 @@ def since_last(report, previous):
             finding.get('check') is None or finding.get('check') in (entry.get('checks') or {}))
         (result['resolved'] if audited else result['not_rechecked']).append(_change(kind, name, finding))
     return result
+
+
+def since_last_text(report, text):
+    """``since_last`` against the previous ``audit.json`` as read from disk (text, bytes, None or '')."""
+    if isinstance(text, bytes):
+        text = text.decode('utf-8', 'replace')
+    if not text or not text.strip():
+        return since_last(report, None)
+    try:
+        previous = json.loads(text)
+    except ValueError as exc:
+        result = since_last(report, None)
+        result.update(first_audit=False, previous_error='the previous audit.json is not valid JSON: %s' % exc)
+        return result
+    return since_last(report, previous)
 
 
 def _since(report):

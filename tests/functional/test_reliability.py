@@ -254,10 +254,9 @@ def test_a_full_audit_changes_nothing(tmp_path, pm2, mounts):
     for name, task in run.tasks():
         if task.get('changed') is not False:
             assert 'Report |' in name, (name, task)
-            for item in task.get('results') or [task]:
-                if item.get('changed') is not False:
-                    written = item.get('dest') or item.get('path') or ''
-                    assert written.startswith(str(report_dir)), (name, item)
+            assert task['written'] and not task['removed'], (name, task)
+            for written in task['written']:
+                assert written.startswith(str(report_dir)), (name, written)
     for tree in trees:
         assert before['trees'][tree], 'nothing recorded under %s' % tree
         assert diff(before['trees'][tree], after['trees'][tree]) == [], tree

@@ -160,8 +160,8 @@ def _module_tasks():
 
 
 # Modules that are neither a check nor the audit: their examples are validated against their
-# documented options (``remediate``; ``audit_console`` is an action plugin with a doc stub).
-OTHER_MODULES = ('audit_console', 'remediate')
+# documented options (``remediate``; ``audit_console`` and ``audit_report_files`` are action plugins with a doc stub).
+OTHER_MODULES = ('audit_console', 'audit_report_files', 'remediate')
 
 
 def test_every_module_is_a_check_the_audit_or_a_known_other():

@@ -16,6 +16,7 @@ import pytest
 import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
+from ansible_collections.tank.monitoring.plugins.action import audit_report_files
 from ansible_collections.tank.monitoring.plugins.filter import audit_render
 from ansible_collections.tank.monitoring.plugins.module_utils import _render
 
@@ -426,12 +427,14 @@ def _published_keys(value, prefix):
 def test_awx_doc_names_every_key_the_audit_role_publishes_with_set_stats():
     """docs/awx.md names every key of what roles/audit publishes with set_stats, as the role builds it:
     the set_stats keys and their filter are read from roles/audit/tasks/report.yml, the report paths from
-    the same file, and the value is the filter's output on a report with root causes and a previous audit."""
+    the report writer it calls, and the value is the filter's output on a report with root causes and a previous audit."""
     tasks = yaml.safe_load((REPO / 'roles' / 'audit' / 'tasks' / 'report.yml').read_text(encoding='utf-8'))
     published = [t['ansible.builtin.set_stats']['data'] for t in tasks if 'ansible.builtin.set_stats' in t]
     assert len(published) == 1, 'report.yml should publish the summary with one set_stats task'
     paths_task = next(t for t in tasks if '_audit_report_paths' in (t.get('ansible.builtin.set_fact') or {}))
-    paths = dict((key, '/reports/%s' % key) for key in paths_task['ansible.builtin.set_fact']['_audit_report_paths'])
+    assert paths_task['ansible.builtin.set_fact']['_audit_report_paths'] == '{{ _audit_report_files.paths }}'
+    # The paths the report writer returns: one per file it writes, and history/.
+    paths = dict((key, '/reports/%s' % name) for key, name in audit_report_files.FILES + (('history', 'history'),))
     before = faulty_report()
     report = copy.deepcopy(before)
     report['hosts']['app01']['checks']['resources'] = check('ok')
