@@ -20,7 +20,7 @@ import math
 import os
 import time
 
-from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, FindingSpec, format_number
+from ansible_collections.tank.monitoring.plugins.module_utils._contract import CRITICAL, OK, FindingSpec, format_number
 from ansible_collections.tank.monitoring.plugins.module_utils._fsusage import judge_usage
 from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, MissingLibrary
 from ansible_collections.tank.monitoring.plugins.module_utils._check import HOST, declare
@@ -95,6 +95,8 @@ ARGUMENT_SPEC = dict(
 )
 DEFAULT_TIMEOUT = 30.0
 PRESSURE_FILE = '/proc/pressure/cpu'
+# Shortest CPU sample (psutil counts CPU time in 10 ms ticks: 0.2 s on one core is 5% steps).
+MIN_CPU_SAMPLE = 0.2
 # Time kept back from the check's deadline to kill the probe child and report.
 _REPORT_MARGIN = 0.5
 # statvfs errors that only mean "not ours to measure" (another user's FUSE mount, a mount that vanished).
@@ -140,8 +142,24 @@ def run(params, result, deadline):
 
     if before is not None:
         # Sample CPU over the window while the other measurements already ran.
-        time.sleep(max(0.0, min(sample - (time.monotonic() - started), deadline.remaining() - _REPORT_MARGIN)))
-        _cpu(result, before, psutil.cpu_times(), sample, load1)
+        window = _sample_window(result, sample, load1, time.monotonic() - started)
+        time.sleep(max(0.0, min(window - (time.monotonic() - started), deadline.remaining() - _REPORT_MARGIN)))
+        _cpu(result, before, psutil.cpu_times(), time.monotonic() - started, load1)
+
+
+def _sample_window(result, sample, load1, elapsed):
+    """How long to sample the CPU: ``cpu_sample_seconds`` only when the sample can change the verdict.
+
+    ``cpu_busy_percent`` is the smaller of the sample and the 1-minute load per core, so while that
+    load is below the warning limit no sample can make a finding: the sample then lasts as long as
+    the other measurements took (at least MIN_CPU_SAMPLE, for a usable metric), not the full window.
+    """
+    if load1 is None:
+        return sample
+    minute = 100.0 * load1 / (psutil.cpu_count() or 1)
+    if result.thresholds['cpu_busy_percent'].evaluate(minute)[0] != OK:
+        return sample
+    return min(sample, max(MIN_CPU_SAMPLE, elapsed))
 
 
 def _cpu(result, before, after, window, load1):

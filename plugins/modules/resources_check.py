@@ -38,6 +38,10 @@ options:
     description:
       - Length of the short CPU sample in seconds, taken while the other measurements run; V(0) skips the
         sample and with it C(resources.cpu.busy) (the pressure-stall judgement remains).
+      - The sample lasts this long only when the 1-minute load per core reaches the warning limit of
+        C(cpu_busy_percent), the only case in which a sample can change the verdict. Otherwise it lasts as long
+        as the other measurements took, at least 0.2 s (or O(cpu_sample_seconds) when shorter), so a quiet host
+        is not kept waiting.
       - Must be shorter than O(timeout).
     type: float
     default: 1.0

@@ -51,3 +51,25 @@ def test_validate_names_the_option(params, words):
 def test_validate_accepts_the_defaults():
     r.validate({'cpu_sample_seconds': 1.0, 'mount_timeout': 5.0, 'skip_filesystems_of': ['/mnt/nas'], 'timeout': 30})
     r.validate({})
+
+
+class _Thresholds(object):
+    def __init__(self, overrides=None):
+        from ansible_collections.tank.monitoring.plugins.module_utils import _thresholds
+        self.thresholds = _thresholds.resolve('resources', overrides)
+
+
+@pytest.mark.parametrize('load1, overrides, elapsed, window', [
+    (0.2, None, 0.05, r.MIN_CPU_SAMPLE),                    # quiet host: the sample cannot make a finding
+    (0.2, None, 0.6, 0.6),                                  # ... and lasts as long as the other measurements
+    (1.0e6, None, 0.05, 1.0),                               # loaded: the full sample decides
+    (0.2, {'cpu_busy_percent': {'warning': 1, 'critical': 2}}, 0.05, 1.0),  # a low limit makes it count
+    (None, None, 0.05, 1.0),                                # no load average: the sample is all there is
+])
+def test_cpu_sample_is_long_only_when_it_can_change_the_verdict(load1, overrides, elapsed, window):
+    assert r._sample_window(_Thresholds(overrides), 1.0, load1, elapsed) == window
+
+
+def test_cpu_sample_never_exceeds_the_asked_length():
+    assert r._sample_window(_Thresholds(), 0.1, 0.0, 0.05) == 0.1
+    assert r._sample_window(_Thresholds(), 0.5, 0.0, 3.0) == 0.5
