@@ -17,7 +17,7 @@ description:
   - Reads the previous C(audit.json) of the directory before replacing it and adds C(since_last_audit)
     (new, resolved and persisting findings) to the report it writes and returns.
   - Keeps a timestamped copy of C(audit.json) in C(history/) and removes the copies beyond O(keep).
-  - Runs on the controller only (an action plugin): it writes the audit's output, never on an audited host.
+  - Runs on the controller only (an action plugin). It writes the audit's output, never on an audited host.
 author:
   - Tank Monitoring Team (@tank-monitoring)
 options:
