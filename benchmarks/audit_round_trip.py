@@ -16,7 +16,8 @@ machine load:
 The same audit vs per-check comparison over 20 host aliases (where a fleet pays per task and host).
 Then the fleet case: 100 inventory hosts (local connection, aliases of this machine) audited by
 ``playbooks/audit.yml`` with the host checks that need no site (resources, storage on a tmpfs
-path), with the recommended forks, total and per host, next to one ``ansible.builtin.ping`` per
+path), with the recommended forks, total and per host, next to the same checks as one bare
+``tank.monitoring.audit`` task per host (what the role adds) and one ``ansible.builtin.ping`` per
 host over the same inventory (what Ansible itself costs per host here). Prints one table; the goals
 are in it.
 Run: ``make bench`` (or ``.venv/bin/python benchmarks/audit_round_trip.py``).
@@ -168,10 +169,17 @@ def fleet(work, mounts):
     ping = os.path.join(work, 'ping.yml')
     with open(ping, 'w') as handle:
         json.dump([{'hosts': 'all', 'gather_facts': False, 'tasks': [{'ansible.builtin.ping': {}}]}], handle)
+    # The audit module alone, one task per host, the same checks and options: what the role adds
+    # (its preflight, the site-check fallback, the report, fail-on) is the difference to the role's run.
+    module = os.path.join(work, 'module.yml')
+    with open(module, 'w') as handle:
+        json.dump([{'hosts': 'all', 'gather_facts': False, 'tasks': [{'tank.monitoring.audit': {
+            'checks': {'resources': {'cpu_sample_seconds': 1.0}, 'storage': {'paths': [{'path': share}]}}}}]}], handle)
     audit_seconds = playbook(os.path.join(REPO, 'playbooks', 'audit.yml'), inventory,
                              extra={'audit_report_dir': report_dir}, forks=FLEET_FORKS)
+    module_seconds = playbook(module, inventory, forks=FLEET_FORKS)
     ping_seconds = playbook(ping, inventory, forks=FLEET_FORKS)
-    return audit_seconds, ping_seconds
+    return audit_seconds, module_seconds, ping_seconds
 
 
 def measure():
@@ -180,7 +188,7 @@ def measure():
     mounts = Mounts()
     try:
         times = one_host(work, mounts)
-        fleet_seconds, ping_seconds = fleet(work, mounts)
+        fleet_seconds, module_seconds, ping_seconds = fleet(work, mounts)
     finally:
         mounts.cleanup()
     audit = statistics.median(times['audit'])
@@ -210,6 +218,9 @@ def measure():
         ('%d hosts, playbooks/audit.yml, forks %d: total' % (FLEET_HOSTS, FLEET_FORKS), '%.1f s' % fleet_seconds,
          'goal <= 30 s'),
         ('%d hosts: per host' % FLEET_HOSTS, '%.0f ms' % (1000.0 * fleet_seconds / FLEET_HOSTS), ''),
+        ('%d hosts, one tank.monitoring.audit task each (no role), forks %d' % (FLEET_HOSTS, FLEET_FORKS),
+         '%.1f s' % module_seconds, 'the role adds %.1f s (%.0f ms per host)' % (
+             fleet_seconds - module_seconds, 1000.0 * (fleet_seconds - module_seconds) / FLEET_HOSTS)),
         ('%d hosts, one ansible.builtin.ping each, forks %d' % (FLEET_HOSTS, FLEET_FORKS), '%.1f s' % ping_seconds,
          'the audit costs %.1fx what Ansible itself costs per host' % (fleet_seconds / ping_seconds)),
     ]

@@ -16,6 +16,7 @@ import ctypes.util
 import os
 import struct
 import subprocess
+import time
 import uuid
 
 _LIBC = ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6', use_errno=True)
@@ -76,19 +77,35 @@ class HangingFuse(object):
             self.fd = None
 
 
+def account_command(argv, check=True, attempts=20):
+    """Run useradd/userdel, retrying while another test holds the lock on /etc/passwd or /etc/group.
+
+    Tests run in parallel workers and the account files are machine-wide: shadow-utils gives up at
+    once ("cannot lock /etc/passwd; try again later") instead of waiting.
+    """
+    for attempt in range(attempts):
+        proc = subprocess.run(argv, capture_output=True, text=True, check=False)
+        if proc.returncode == 0 or 'cannot lock' not in proc.stderr or attempt == attempts - 1:
+            break
+        time.sleep(0.1 + 0.05 * attempt)
+    if check and proc.returncode != 0:
+        raise AssertionError('%s failed (rc %s): %s' % (' '.join(argv), proc.returncode, proc.stderr.strip()))
+    return proc
+
+
 class AppUser(object):
     """A throwaway system user standing for the application's user; ``remove()`` deletes it."""
 
     def __init__(self):
         self.name = 'tankapp%s' % uuid.uuid4().hex[:6]
-        subprocess.run(['useradd', '--system', '--no-create-home', '--user-group', '--shell', '/usr/sbin/nologin',
-                        self.name], check=True, capture_output=True)
+        account_command(['useradd', '--system', '--no-create-home', '--user-group', '--shell', '/usr/sbin/nologin',
+                         self.name])
         import pwd
         entry = pwd.getpwnam(self.name)
         self.uid, self.gid = entry.pw_uid, entry.pw_gid
 
     def remove(self):
-        subprocess.run(['userdel', self.name], check=False, capture_output=True)
+        account_command(['userdel', self.name], check=False)
 
 
 def probe_processes():

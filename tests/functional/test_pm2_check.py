@@ -18,6 +18,7 @@ from ansible_collections.tank.monitoring.plugins.module_utils import _pm2
 
 import pm2_support
 from pm2_support import BACKEND_JS, EXITS_AT_ONCE_JS, SLOW_CRASH_JS, WORKER_JS, healthy, module_args
+from storage_support import account_command
 
 MODULE = 'tank.monitoring.pm2_check'
 
@@ -254,7 +255,7 @@ def pm2_as_other_user():
     user = 'tankpm2-%s' % uuid.uuid4().hex[:6]
     home = tempfile.mkdtemp(prefix='tank-pm2-user-')
     os.chmod(home, 0o755)
-    subprocess.run(['useradd', '-M', '-d', home, '-s', '/bin/sh', user], check=True)
+    account_command(['useradd', '-M', '-d', home, '-s', '/bin/sh', user])
     env = ['env', 'HOME=%s' % home, 'PM2_HOME=%s/.pm2' % home, 'PATH=/usr/bin:/bin']
 
     def as_user(*args):
@@ -272,7 +273,7 @@ def pm2_as_other_user():
         yield user, home
     finally:
         as_user('kill')
-        subprocess.run(['userdel', user], check=False)
+        account_command(['userdel', user], check=False)
         shutil.rmtree(home, ignore_errors=True)
 
 
