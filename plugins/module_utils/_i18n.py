@@ -33,7 +33,8 @@ from __future__ import annotations
 import re
 import string
 
-LANGUAGES = ('en', 'ko')
+from ansible_collections.tank.monitoring.plugins.module_utils._labels import LANGUAGES
+
 DEFAULT_LANG = 'en'
 PLACEHOLDERS = ('subject', 'value', 'limit', 'unit')
 
