@@ -89,15 +89,11 @@ def site(tmp_path_factory):
         helper.down_if_up()
 
 
-# Latency findings depend on how busy this (shared, 2-core) machine is when the audit runs, not on the
-# demo's state: the tests make no timing assertion, so they are set aside like the machine's own.
-TIMING_FINDINGS = ('health.response.latency', 'nginx.front_page.latency')
-
-
 def demo_findings(state, report):
-    """Finding ids about the demo's components (findings about this machine and latency set aside)."""
-    return sorted(set(f['id'] for _where, _check, f in findings(report)
-                      if not about_this_machine(state, f) and f['id'] not in TIMING_FINDINGS))
+    """Finding ids about the demo's components (findings about this machine set aside). No latency finding
+    can show: the demo's inventory puts those limits out of reach (this busy machine's load is no demo fault;
+    set aside here only, a slow answer would still have broken "The demo site is healthy" in the output)."""
+    return sorted(set(f['id'] for _where, _check, f in findings(report) if not about_this_machine(state, f)))
 
 
 def machine_findings_are_not_the_demos(state, report):

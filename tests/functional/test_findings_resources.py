@@ -5,7 +5,7 @@
   cgroup smaller than what it touches, so the kernel really pushes its pages to that swap. The
   default thresholds judge it (swap 50%/80% used).
 - ``resources.load.per_core``: busy processes on every core; the 5-minute load average follows
-  them slowly, so the threshold is set (override, said here) just under the load the kernel reports
+  them slowly, so the threshold is set (override, said here) at half the load the kernel reports
   at that moment: the measured value, not a made-up one, crosses it.
 - ``resources.memory.available``: a process holding memory; the threshold is set (override) just
   above the share of memory still available, so the measured value crosses it without starving a
@@ -145,9 +145,10 @@ def test_run_queue_over_the_cores_is_reported(run_module, cpu_burners):
         time.sleep(1)
     per_core = os.getloadavg()[1] / cores
     assert per_core > 0, 'the busy processes did not show in the 5-minute load'
-    # Threshold override: just under what the kernel reports now (the load only rises while the
-    # burners run; a 5-minute average cannot fall by a tenth in the seconds of the run).
-    limit = round(per_core * 0.9, 2)
+    # Threshold override: half of what the kernel reports now. Not just under it: the burners keep the
+    # load up, but on the shared test machine other runs may end meanwhile, and the 5-minute average then
+    # falls by a few % a minute toward the burners' own load; a slow Ansible start must not cross the limit.
+    limit = round(per_core * 0.5, 2)
     result, _run = run_module(MODULE, {'cpu_sample_seconds': 0, 'thresholds': {
         'load_per_core': {'warning': limit, 'critical': None}}})
     finding = only(result, 'resources.load.per_core')

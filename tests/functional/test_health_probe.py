@@ -3,7 +3,7 @@
 
 The alert and metrics logic is exercised by running the installed program directly (as cron would,
 with the system Python); one test proves that the cron entry the role writes really fires under
-`cron -f` (it waits for the next minute, up to ~75 s), and one that the real node_exporter reads
+`cron -f` (it waits for the next minute, up to ~135 s), and one that the real node_exporter reads
 the probe's textfile and serves every metric the Grafana dashboard queries.
 """
 
@@ -291,10 +291,12 @@ def test_cron_entry_really_fires_under_a_real_cron_daemon(tmp_path, role_vars, b
         run = run_playbook(play, extra_vars=variables)
         assert run.rc == 0, run.stdout[-3000:]
         prom = os.path.join(role_vars['health_probe_textfile_dir'], 'tank_health_probe.prom')
-        deadline = time.monotonic() + 75  # the next minute boundary, plus cron's own latency
+        # The next minute boundary, or the one after it when cron scanned its tables in the very second the
+        # entry was written, plus the probe's own run on a loaded machine: up to two boundaries, with room.
+        deadline = time.monotonic() + 135
         while time.monotonic() < deadline and not os.path.exists(prom):
             time.sleep(1)
-        assert os.path.exists(prom), 'cron did not run the probe within 75 s'
+        assert os.path.exists(prom), 'cron did not run the probe within 135 s'
         assert backend.requests, 'the probe did not call the backend'
         with open(prom) as handle:
             assert re.search(r'^tank_health_probe_up\{target="health",.*\} 1$', handle.read(), re.M)
