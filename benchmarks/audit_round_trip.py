@@ -11,7 +11,9 @@ machine load:
 - ``builtin``: a plain playbook of builtin modules doing the same probes (command, uri, stat, slurp);
 - ``start-up``: a playbook with one ``ansible.builtin.ping`` task, the floor every playbook pays
   (``ansible-playbook`` start-up, inventory, one module run), so the table also gives each variant's
-  cost beyond that floor.
+  cost beyond that floor;
+- ``six pings``: six ``ansible.builtin.ping`` tasks, the ratio "six tasks vs one" reaches when the
+  tasks do no work at all (Ansible's own per-task cost against its start-up).
 
 The same audit vs per-check comparison over 20 host aliases (where a fleet pays per task and host).
 Then the fleet case: 100 inventory hosts (local connection, aliases of this machine) audited by
@@ -114,8 +116,11 @@ def write_playbooks(work, options, sandbox, site, backend, share):
         {'name': 'storage space', 'ansible.builtin.command': {'argv': ['df', '-P', share]}, 'changed_when': False},
     ])]
     start_up = [dict(play, name='start-up floor', tasks=[{'name': 'ping', 'ansible.builtin.ping': {}}])]
+    # Six tasks that do nothing vs one: what Ansible's per-task cost alone makes of "one task vs six".
+    six_pings = [dict(play, name='six tasks', tasks=[{'name': 'ping %d' % n, 'ansible.builtin.ping': {}} for n in range(6)])]
     paths = {}
-    for name, content in (('audit', audit), ('per-check', per_check), ('builtin', builtin), ('start-up', start_up)):
+    for name, content in (('audit', audit), ('per-check', per_check), ('builtin', builtin), ('start-up', start_up),
+                          ('six pings', six_pings)):
         paths[name] = os.path.join(work, '%s.yml' % name)
         with open(paths[name], 'w') as handle:
             json.dump(content, handle)
@@ -197,6 +202,8 @@ def measure():
     per_check_ratio = statistics.median(p / a for p, a in zip(times['per-check'], times['audit']))
     builtin_ratio = statistics.median(b / a for b, a in zip(times['builtin'], times['audit']))
     floor = statistics.median(times['start-up'])
+    six_pings = statistics.median(times['six pings'])
+    six_ratio = statistics.median(s / f for s, f in zip(times['six pings'], times['start-up']))
     many_audit = statistics.median(times['%d hosts audit' % MANY_HOSTS])
     many_per_check = statistics.median(times['%d hosts per-check' % MANY_HOSTS])
     many_ratio = statistics.median(p / a for p, a in zip(times['%d hosts per-check' % MANY_HOSTS],
@@ -212,6 +219,8 @@ def measure():
          '%.1fx the audit (goal > 1x)' % builtin_ratio),
         ('one host, start-up floor: a playbook of one ping task', '%.2f s' % floor,
          'beyond it, one task per check costs %.1fx the audit' % beyond_ratio),
+        ('one host, a playbook of six ping tasks', '%.2f s' % six_pings,
+         '%.1fx one ping task: six tasks vs one, with no check work' % six_ratio),
         ('%d hosts, 6 host checks: tank.monitoring.audit (1 task each)' % MANY_HOSTS, '%.2f s' % many_audit, ''),
         ('%d hosts, same checks, one task per check (6 tasks each)' % MANY_HOSTS, '%.2f s' % many_per_check,
          '%.1fx the audit (goal >= 4x)' % many_ratio),

@@ -303,6 +303,17 @@ def _serve_ses(ready_file):
 
 # -- inventory and audit ----------------------------------------------------------------------------------
 
+# The tests run the demo beside other tests on a busy 2-core machine, where how fast a local answer
+# comes is that load, not the demo site's state (no fault of the demo is a slow one): they set
+# TANK_DEMO_RELAX_LATENCY=1 to put the latency limits out of reach (over the request timeouts). The
+# demo a user runs keeps the collection's limits.
+RELAX_LATENCY = os.environ.get('TANK_DEMO_RELAX_LATENCY') == '1'
+
+
+def _latency_limits(name):
+    return {'thresholds': {name: {'warning': 30, 'critical': 60}}} if RELAX_LATENCY else {}
+
+
 def inventory(state):
     pm2_target = {'pm2_home': os.path.join(state['pm2_root'], 'pm2home'), 'pm2_executable': pm2_support.PM2}
     nginx_url = 'http://127.0.0.1:%d' % state['nginx_port']
@@ -321,15 +332,10 @@ def inventory(state):
                 'resources': {'cpu_sample_seconds': 1},
                 'pm2': dict(pm2_target, systemd_unit_dir=os.path.join(state['pm2_root'], 'systemd')),
                 'logs': dict(pm2_target),
-                # The simulated site runs on this machine, often busy (tests, 2 cores): how fast its local
-                # answers come is the machine's load, not the site's state, and no fault of the demo is a
-                # slow one. Latency limits out of reach (over the request timeouts), so "healthy" holds.
-                'health': {'url': nginx_url + '/api/health', 'use_proxy': False,
-                           'thresholds': {'latency_seconds': {'warning': 30, 'critical': 60}}},
+                'health': dict({'url': nginx_url + '/api/health', 'use_proxy': False}, **_latency_limits('latency_seconds')),
                 'nginx': {'config': os.path.join(prefix, 'nginx.conf'), 'prefix': prefix,
                           'front_page_url': nginx_url + '/', 'status_url': nginx_url + '/nginx_status',
-                          'use_proxy': False,
-                          'thresholds': {'front_page_latency_seconds': {'warning': 30, 'critical': 60}}},
+                          'use_proxy': False, **_latency_limits('front_page_latency_seconds')},
                 'storage': {'paths': [
                     {'path': state['nas'], 'mount': True, 'fstype': 'tmpfs', 'source': 'tanknas'},
                     {'path': state['batch']}]},
