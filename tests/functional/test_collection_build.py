@@ -32,6 +32,7 @@ def test_tarball_installs_and_modules_are_documented(tmp_path):
         # The checks share the common options; the audit module takes each check's options (thresholds
         # included) inside ``checks``; the other modules document their own.
         options = {'audit': ('fail_on', 'timeout', 'checks'), 'audit_console': ('report', 'lang'),
+                   'audit_report_files': ('report', 'dir', 'keep'),
                    'remediate': ('checks',)}.get(module, ('fail_on', 'thresholds', 'timeout'))
         for section in ('OPTIONS', 'EXAMPLES', 'RETURN VALUES') + options:
             assert section in doc.stdout, (module, section)
