@@ -151,5 +151,10 @@ class ActionModule(ActionBase):
         except OSError as exc:
             raise AnsibleActionFail('cannot write the audit report in %s: %s (%s)'
                                     % (directory, exc.strerror or exc, getattr(exc, 'filename', None) or directory))
-        result.update(changed=bool(written or removed), report=report, paths=paths, written=written, removed=removed)
+        # Each host's status for audit_fail_on, computed here once: a filter in the per-host fail task
+        # would load the collection's filter plugins in a worker process per host.
+        from ansible_collections.tank.monitoring.plugins.filter.audit import audit_host_status
+        statuses = dict((host, audit_host_status(report, host)) for host in report['hosts'])
+        result.update(changed=bool(written or removed), report=report, paths=paths, written=written, removed=removed,
+                      host_statuses=statuses)
         return result

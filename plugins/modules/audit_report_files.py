@@ -112,6 +112,13 @@ removed:
   type: list
   elements: str
   sample: []
+host_statuses:
+  description:
+    - Each host's status for C(audit_fail_on), as P(tank.monitoring.audit_host_status#filter) gives it - the worst
+      status of the host and of the sites whose checks it ran, or V(unreachable).
+  returned: success
+  type: dict
+  sample: {app01: critical, web01: ok}
 '''
 
 from ansible.module_utils.basic import AnsibleModule
