@@ -82,7 +82,8 @@ def make_dir(path, check_mode=False):
     if os.path.isdir(path):
         return False
     if not check_mode:
-        os.makedirs(path, mode=DIR_MODE, exist_ok=True)
+        os.makedirs(path, exist_ok=True)
+        os.chmod(path, DIR_MODE)  # exactly, whatever the umask
     return True
 
 
@@ -135,6 +136,9 @@ class ActionModule(ActionBase):
                 if write_file(paths[key], contents[key], FILE_MODE, check_mode):
                     written.append(paths[key])
             if args['textfile_dir']:
+                if not os.path.isdir(args['textfile_dir']):
+                    raise AnsibleActionFail('textfile_dir %s is not a directory (node_exporter\'s textfile collector '
+                                            'directory must exist)' % args['textfile_dir'])
                 path = os.path.join(args['textfile_dir'], 'tank_audit.prom')
                 if write_file(path, contents['prometheus'], TEXTFILE_MODE, check_mode):
                     written.append(path)
