@@ -35,8 +35,6 @@ def _urls():
 
 # Bodies larger than this are truncated: a health answer or an index page is small.
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
-# Time kept back from the check's deadline so a hung request is reported by the check itself.
-DEADLINE_MARGIN = 0.25
 
 REFUSED = 'refused'
 TIMEOUT = 'timeout'
@@ -96,7 +94,7 @@ def fetch(url, deadline, headers=None, validate_certs=True, ca_path=None, client
           use_proxy=True, url_username=None, url_password=None, max_bytes=DEFAULT_MAX_BYTES, timeout=None):
     """GET ``url`` within ``deadline`` (and ``timeout`` when given, so one hung URL cannot use up
     the budget of a check that has several); return a ``Response`` (never raises for network errors)."""
-    budget = max(0.05, deadline.remaining() - DEADLINE_MARGIN)
+    budget = deadline.budget()  # a hung request is reported by the check itself, before the deadline
     timeout = budget if timeout is None else max(0.05, min(timeout, budget))
     started = time.monotonic()
     try:

@@ -410,7 +410,7 @@ def _open(params, deadline, result):
             raise CheckInputError('database: give the SQLite file as sqlite:///relative/path or sqlite:////absolute/path')
         try:
             # The busy timeout (waiting on a writer's lock) is bounded like a query.
-            return SqliteBackend(path, min(params.get('query_timeout') or 10.0, deadline.remaining()))
+            return SqliteBackend(path, min(params.get('query_timeout') or 10.0, deadline.budget()))
         except sqlite3.Error as exc:
             result.unknown('database.unavailable', 'Cannot open the SQLite Logs DB %s read-only: %s' % (path, exc),
                            subject=path, reason='error')
@@ -422,7 +422,7 @@ def _open(params, deadline, result):
         raise MissingLibrary('oracledb')
     settings = conn.connection_settings(params)
     try:
-        return OracleBackend(settings, max(0.1, min(settings.connect_timeout, deadline.remaining() - 1.0)))
+        return OracleBackend(settings, min(settings.connect_timeout, deadline.budget(floor=0.1)))
     except (conn.oracledb.Error, OSError, conn.asyncio.TimeoutError) as exc:
         failure = conn.classify(exc)
         result.unknown('database.unavailable', 'Cannot connect to the Oracle Logs DB at %s (%s): %s'
@@ -481,7 +481,7 @@ def _query(context, table, builder, extra_binds):
     binds['as_of'] = dialect.bind_time(context['as_of'])
     name = table['table']
     started = time.monotonic()
-    timeout = max(0.1, min(context['query_timeout'], context['deadline'].remaining() - 0.5))
+    timeout = min(context['query_timeout'], context['deadline'].budget(floor=0.1))
     try:
         rows = backend.fetchall(sql, binds, timeout)
     except backend.errors as exc:

@@ -86,8 +86,6 @@ PING_SQL = 'SELECT 1 FROM DUAL'
 PASSWORD_EXPIRY_SQL = 'SELECT ACCOUNT_STATUS, EXPIRY_DATE - SYSDATE AS DAYS_LEFT FROM USER_USERS'
 QUERIES = (PING_SQL, PASSWORD_EXPIRY_SQL)
 
-# Time kept back from the check's deadline so a slow step still reports its own finding.
-_RESERVE = 0.5
 _DRIVER_ERRORS = (asyncio.TimeoutError, OSError)
 
 
@@ -97,7 +95,7 @@ def failure_finding(failure):
 
 
 def _budget(limit, deadline):
-    return max(0.1, min(limit, deadline.remaining() - _RESERVE))
+    return min(limit, deadline.budget(floor=0.1))
 
 
 def run(params, result, deadline):

@@ -97,8 +97,6 @@ DEFAULT_TIMEOUT = 30.0
 PRESSURE_FILE = '/proc/pressure/cpu'
 # Shortest CPU sample (psutil counts CPU time in 10 ms ticks: 0.2 s on one core is 5% steps).
 MIN_CPU_SAMPLE = 0.2
-# Time kept back from the check's deadline to kill the probe child and report.
-_REPORT_MARGIN = 0.5
 # statvfs errors that only mean "not ours to measure" (another user's FUSE mount, a mount that vanished).
 _IGNORED_ERRORS = ('EACCES', 'EPERM', 'ENOENT', 'ENOTDIR')
 
@@ -143,7 +141,7 @@ def run(params, result, deadline):
     if before is not None:
         # Sample CPU over the window while the other measurements already ran.
         window = _sample_window(result, sample, load1, time.monotonic() - started)
-        time.sleep(max(0.0, min(window - (time.monotonic() - started), deadline.remaining() - _REPORT_MARGIN)))
+        time.sleep(max(0.0, min(window - (time.monotonic() - started), deadline.budget(floor=0.0))))
         _cpu(result, before, psutil.cpu_times(), time.monotonic() - started, load1)
 
 
@@ -289,7 +287,7 @@ def _filesystems(result, params, deadline):
     # path's device tells which (links and bind mounts included); a path that does not answer is
     # taken as held by the mount its name lies under; a missing path holds nothing.
     skip_paths = [os.path.normpath(path) for path in params.get('skip_filesystems_of') or []]
-    limit = max(0.1, min(params.get('mount_timeout') or 5.0, deadline.remaining() - _REPORT_MARGIN))
+    limit = min(params.get('mount_timeout') or 5.0, deadline.budget(floor=0.1))
     tasks = [_fsprobe.task(m['mountpoint'], stat=False) for m in candidates]
     tasks += [_fsprobe.task(path, stat=True, statvfs=False) for path in skip_paths]
     outcomes = _fsprobe.probe(tasks, limit)

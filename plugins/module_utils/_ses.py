@@ -186,7 +186,6 @@ WINDOW_LIMITS = {'forecast_window_minutes': 14 * 24 * 60, 'send_rate_window_minu
                  'reputation_window_hours': 14 * 24}
 MAX_RETRIES_LIMIT = 20
 
-_REPORT_MARGIN = 0.5  # seconds kept back from the deadline to report
 _BACKOFF_BASE = 0.5
 _BACKOFF_MAX = 4.0
 
@@ -268,7 +267,7 @@ class _Api(object):
         self.secrets = secrets
 
     def _client(self, service):
-        remaining = max(0.1, self.deadline.remaining() - _REPORT_MARGIN)
+        remaining = self.deadline.budget(floor=0.1)
         config = botocore.config.Config(connect_timeout=remaining, read_timeout=remaining,
                                         retries={'total_max_attempts': 1, 'mode': 'standard'},
                                         user_agent_extra='tank.monitoring-ses_check')
@@ -278,7 +277,7 @@ class _Api(object):
     def call(self, service, operation, action, **kwargs):
         attempt = 0
         while True:
-            if self.deadline.remaining(floor=0) <= _REPORT_MARGIN:
+            if self.deadline.budget(floor=0) <= 0:
                 raise ApiFailure(THROTTLED if attempt else UNREACHABLE, 'Deadline',
                                  'no time left for %s' % action, action)
             try:
@@ -288,7 +287,7 @@ class _Api(object):
                 text = scrub(text, self.secrets)
                 if kind == THROTTLED and attempt < self.max_retries:
                     delay = random.uniform(0, min(_BACKOFF_MAX, _BACKOFF_BASE * (2 ** attempt)))
-                    if delay + _REPORT_MARGIN < self.deadline.remaining(floor=0) - 1.0:
+                    if delay < self.deadline.budget(floor=0) - 1.0:
                         attempt += 1
                         time.sleep(delay)
                         continue

@@ -114,9 +114,6 @@ ARGUMENT_SPEC = dict(
 )
 DEFAULT_TIMEOUT = 30.0
 
-# Time kept back from the check's deadline to kill the child and report.
-_REPORT_MARGIN = 0.5
-
 
 def run(params, result, deadline):
     paths = _path_specs(params.get('paths'))
@@ -133,7 +130,7 @@ def run(params, result, deadline):
         user = None
 
     # Every path is worked on at once in one child: a hung path costs its own time limit only.
-    limit = max(0.1, min(path_timeout, deadline.remaining() - _REPORT_MARGIN))
+    limit = min(path_timeout, deadline.budget(floor=0.1))
     tasks = [_fsprobe.task(spec['path'], stat=True, realpath=True, statvfs=True,
                            probe=(PROBE_PREFIX + uuid.uuid4().hex) if spec['writable'] else None)
              for spec in paths]

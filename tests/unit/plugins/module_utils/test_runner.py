@@ -305,3 +305,11 @@ def test_an_input_error_raised_while_running_passes_the_scrubber():
     spec = demo_spec(bad, {'password': dict(type='str', no_log=True)})
     data = r.run_jobs([r.prepare(spec, {'password': 'Orapw-77'})])['demo']
     assert 'Orapw-77' not in data['input_error'] and '********' in data['input_error']
+
+
+@pytest.mark.parametrize('seconds, margin', [(1.0, 0.5), (4.0, 0.5), (10.0, 1.0), (30.0, 2.0), (600.0, 2.0)])
+def test_blocking_work_leaves_the_check_time_to_report(seconds, margin):
+    deadline = Deadline(seconds)
+    assert deadline.report_margin == margin
+    assert seconds - margin - 0.1 < deadline.budget() <= seconds - margin
+    assert Deadline(0.2).budget() == 0.05 and Deadline(0.2).budget(floor=0) == 0

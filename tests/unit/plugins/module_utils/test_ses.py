@@ -10,7 +10,7 @@ from botocore.parsers import ResponseParserError
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _ses
-from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError
+from ansible_collections.tank.monitoring.plugins.module_utils._check import CheckInputError, Deadline
 
 
 def client_error(code, message='', status=400):
@@ -111,8 +111,11 @@ def test_validate_accepts_the_defaults_and_zero_worker_rate():
                    'min_sends': 20, 'max_retries': 5, 'worker_send_rate': 0.0, 'env_file_variables': {}})
 
 
-class _Deadline(object):
+class _Deadline(Deadline):
+    """A deadline whose clock the test moves (``left``)."""
+
     def __init__(self, seconds):
+        super(_Deadline, self).__init__(seconds)
         self.left = seconds
 
     def remaining(self, floor=0.05):
