@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from health_support import free_port
+from health_support import free_port, untimed
 from nginx_support import CONF, WORKER_USER
 
 from ansible_collections.tank.monitoring.plugins.module_utils import _nginx
@@ -14,7 +14,7 @@ from ansible_collections.tank.monitoring.plugins.module_utils import _nginx
 MODULE = 'tank.monitoring.nginx_check'
 # For the tests asserting an exact finding list, test_slow_front_page excepted: the front page's latency is
 # this loaded 2-core machine's, so its limits are put out of reach (over request_timeout).
-UNTIMED = {'front_page_latency_seconds': {'warning': 30, 'critical': 60}}
+UNTIMED = untimed('front_page_latency_seconds')
 
 
 def ids(result):

@@ -17,12 +17,12 @@ import pytest
 from ansible_collections.tank.monitoring.plugins.module_utils import _health
 from ansible_collections.tank.monitoring.plugins.module_utils._runner import run_check
 
-from health_support import Backend, NestApp, free_port
+from health_support import Backend, NestApp, free_port, untimed
 
 MODULE = 'tank.monitoring.health_check'
 # For the tests not about latency: a healthy local answer can take over a second on the loaded 2-core test
 # machine, so the latency limits are put out of reach (over the request timeout) and only the answer is judged.
-UNTIMED = {'latency_seconds': {'warning': 30, 'critical': 60}}
+UNTIMED = untimed('latency_seconds')
 
 
 @pytest.fixture
