@@ -13,7 +13,8 @@ from ansible.plugins.action import ActionBase
 from ansible.utils import color as ansible_color
 from ansible.utils.display import Display
 
-from ansible_collections.tank.monitoring.plugins.module_utils import _labels, _render
+from ansible_collections.tank.monitoring.plugins.module_utils import _render
+from ansible_collections.tank.monitoring.plugins.modules.audit_console import ARGUMENT_SPEC
 
 display = Display()
 
@@ -21,16 +22,11 @@ display = Display()
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _requires_connection = False
-    _VALID_ARGS = frozenset(('report', 'report_path', 'color', 'lang'))
+    _VALID_ARGS = frozenset(ARGUMENT_SPEC)
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
-        dummy, args = self.validate_argument_spec(argument_spec=dict(
-            report=dict(type='dict', required=True),
-            report_path=dict(type='str'),
-            color=dict(type='str', default='auto', choices=['auto', 'always', 'never']),
-            lang=dict(type='str', default='en', choices=list(_labels.LANGUAGES)),
-        ))
+        dummy, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
         # ANSIBLE_COLOR is decided in the controller's main process (terminal, ANSIBLE_NOCOLOR,
         # NO_COLOR, ANSIBLE_FORCE_COLOR) before the workers fork; a worker's own stdout is /dev/null.
         colored = _render.color_enabled(args['color'], os.environ, ansible_color.ANSIBLE_COLOR)

@@ -17,7 +17,7 @@ import tempfile
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.tank.monitoring.plugins.module_utils import _labels
+from ansible_collections.tank.monitoring.plugins.modules.audit_report_files import ARGUMENT_SPEC
 
 # Formats in the order they are written, with their file names (docs/audit-report.md).
 FILES = (('json', 'audit.json'), ('summary', 'summary.txt'), ('markdown', 'audit.md'), ('junit', 'junit.xml'),
@@ -99,18 +99,11 @@ class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _requires_connection = False
     _supports_check_mode = True
-    _VALID_ARGS = frozenset(('report', 'dir', 'fail_on', 'lang', 'keep', 'textfile_dir'))
+    _VALID_ARGS = frozenset(ARGUMENT_SPEC)
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
-        dummy, args = self.validate_argument_spec(argument_spec=dict(
-            report=dict(type='dict', required=True),
-            dir=dict(type='path', required=True),
-            fail_on=dict(type='str', default='never', choices=['never', 'warning', 'unknown', 'critical']),
-            lang=dict(type='str', default='en', choices=list(_labels.LANGUAGES)),
-            keep=dict(type='int', default=30),
-            textfile_dir=dict(type='path', default=''),
-        ))
+        dummy, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
         if args['keep'] < 0:
             raise AnsibleActionFail('keep must be a count of history copies (0 or more), got %d' % args['keep'])
         report = args['report']

@@ -87,14 +87,19 @@ lines:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.tank.monitoring.plugins.module_utils._labels import COLOR_MODES, LANGUAGES
+
+# Also the action plugin's (plugins/action/audit_console.py): one spec for the docs and the code.
+ARGUMENT_SPEC = dict(
+    report=dict(type='dict', required=True),
+    report_path=dict(type='str'),
+    color=dict(type='str', default='auto', choices=list(COLOR_MODES)),
+    lang=dict(type='str', default='en', choices=list(LANGUAGES)),
+)
+
 
 def main():
-    module = AnsibleModule(argument_spec=dict(
-        report=dict(type='dict', required=True),
-        report_path=dict(type='str'),
-        color=dict(type='str', default='auto', choices=['auto', 'always', 'never']),
-        lang=dict(type='str', default='en', choices=['en', 'ko']),
-    ), supports_check_mode=True)
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     module.fail_json(msg='tank.monitoring.audit_console runs on the controller as an action plugin')
 
 

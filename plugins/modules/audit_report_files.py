@@ -123,16 +123,22 @@ host_statuses:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.tank.monitoring.plugins.module_utils._contract import FAIL_ON_CHOICES
+from ansible_collections.tank.monitoring.plugins.module_utils._labels import LANGUAGES
+
+# Also the action plugin's (plugins/action/audit_report_files.py): one spec for the docs and the code.
+ARGUMENT_SPEC = dict(
+    report=dict(type='dict', required=True),
+    dir=dict(type='path', required=True),
+    fail_on=dict(type='str', default='never', choices=list(FAIL_ON_CHOICES)),
+    lang=dict(type='str', default='en', choices=list(LANGUAGES)),
+    keep=dict(type='int', default=30),
+    textfile_dir=dict(type='path', default=''),
+)
+
 
 def main():
-    module = AnsibleModule(argument_spec=dict(
-        report=dict(type='dict', required=True),
-        dir=dict(type='path', required=True),
-        fail_on=dict(type='str', default='never', choices=['never', 'warning', 'unknown', 'critical']),
-        lang=dict(type='str', default='en', choices=['en', 'ko']),
-        keep=dict(type='int', default=30),
-        textfile_dir=dict(type='path', default=''),
-    ), supports_check_mode=True)
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     module.fail_json(msg='tank.monitoring.audit_report_files runs on the controller as an action plugin')
 
 
