@@ -152,6 +152,7 @@ class ActionModule(ActionBase):
         # would load the collection's filter plugins in a worker process per host.
         from ansible_collections.tank.monitoring.plugins.filter.audit import audit_host_status
         statuses = dict((host, audit_host_status(report, host)) for host in report['hosts'])
+        failing = sorted(host for host, status in statuses.items() if _render.reaches(status, args['fail_on']))
         result.update(changed=bool(written or removed), report=report, paths=paths, written=written, removed=removed,
-                      host_statuses=statuses)
+                      host_statuses=statuses, fail_on_hosts=failing)
         return result

@@ -154,10 +154,14 @@ def _sample_window(result, sample, load1, elapsed):
     """
     if load1 is None:
         return sample
-    minute = 100.0 * load1 / (psutil.cpu_count() or 1)
-    if result.thresholds['cpu_busy_percent'].evaluate(minute)[0] != OK:
+    if result.thresholds['cpu_busy_percent'].evaluate(_minute_busy_percent(load1))[0] != OK:
         return sample
     return min(sample, max(MIN_CPU_SAMPLE, elapsed))
+
+
+def _minute_busy_percent(load1):
+    """The 1-minute load per core as a share of the cores: 0.8 runnable tasks per core keep them 80% busy."""
+    return round(min(100.0, 100.0 * load1 / (psutil.cpu_count() or 1)), 1)
 
 
 def _cpu(result, before, after, window, load1):
@@ -171,10 +175,9 @@ def _cpu(result, before, after, window, load1):
     if load1 is None:  # no load average on this platform: the sample is all there is
         busy, minute = now, None
     else:
-        # The run queue averaged over the last minute, per core, as a share: 0.8 runnable tasks per core
-        # keep the cores 80% busy. It also counts tasks blocked on I/O (a hung NAS), which the sample
-        # does not: the smaller of the two is CPU busy now AND over the last minute.
-        minute = round(min(100.0, 100.0 * load1 / cores), 1)
+        # The run queue also counts tasks blocked on I/O (a hung NAS), which the sample does not: the
+        # smaller of the two is CPU busy now AND over the last minute.
+        minute = _minute_busy_percent(load1)
         busy = min(now, minute)
     result.metric('cpu_busy_percent', busy)
     result.judge('cpu.busy', 'cpu_busy_percent', busy,

@@ -119,6 +119,12 @@ host_statuses:
   returned: success
   type: dict
   sample: {app01: critical, web01: ok}
+fail_on_hosts:
+  description: The hosts whose status (O(host_statuses)) is at or above O(fail_on); none when it is V(never).
+  returned: success
+  type: list
+  elements: str
+  sample: [app01]
 '''
 
 from ansible.module_utils.basic import AnsibleModule

@@ -112,6 +112,7 @@ def test_writes_every_file_keeps_history_and_returns_each_hosts_fail_on_status(t
     assert first['paths']['json'] == str(directory / 'audit.json')
     assert first['report']['since_last_audit']['first_audit'] is True
     assert first['host_statuses'] == {'app01': 'critical', 'app02': 'ok', 'web01': 'unreachable'}
+    assert first['fail_on_hosts'] == []  # fail_on: never
     for when in ('2026-12-01T10:00:00Z', '2026-12-01T11:00:00Z'):
         later = _run({'report': dict(report, generated_at=when), 'dir': str(directory), 'keep': 2})
     assert later['report']['since_last_audit']['first_audit'] is False
@@ -144,3 +145,10 @@ def test_a_directory_it_cannot_write_is_named(tmp_path):
     blocker.write_text('not a directory')
     with pytest.raises(AnsibleActionFail, match=re.escape('cannot write the audit report in %s/reports' % blocker)):
         _run({'report': faulty_report(), 'dir': str(blocker / 'reports')})
+
+
+@pytest.mark.parametrize('fail_on, hosts', [('never', []), ('critical', ['app01', 'web01']),
+                                            ('warning', ['app01', 'web01'])])
+def test_hosts_at_or_above_fail_on_unreachable_included(tmp_path, fail_on, hosts):
+    result = _run({'report': faulty_report(), 'dir': str(tmp_path / 'reports'), 'fail_on': fail_on})
+    assert result['fail_on_hosts'] == hosts
