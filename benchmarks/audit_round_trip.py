@@ -167,9 +167,9 @@ def one_host(work, mounts):
 def fleet(work, mounts):
     share = mounts.tmpfs('fleet')
     names = ['tank%03d' % number for number in range(1, FLEET_HOSTS + 1)]
-    inventory = local_inventory(work, names, audit_checks=['resources', 'storage'],
-                                audit_options={'resources': {'cpu_sample_seconds': 1.0},
-                                               'storage': {'paths': [{'path': share}]}})
+    # The host checks that need no site, with the same options in the role's run and the bare module's.
+    checks = {'resources': {'cpu_sample_seconds': 1.0}, 'storage': {'paths': [{'path': share}]}}
+    inventory = local_inventory(work, names, audit_checks=sorted(checks), audit_options=checks)
     report_dir = os.path.join(work, 'fleet-report')
     ping = os.path.join(work, 'ping.yml')
     with open(ping, 'w') as handle:
@@ -178,8 +178,8 @@ def fleet(work, mounts):
     # (its preflight, the site-check fallback, the report, fail-on) is the difference to the role's run.
     module = os.path.join(work, 'module.yml')
     with open(module, 'w') as handle:
-        json.dump([{'hosts': 'all', 'gather_facts': False, 'tasks': [{'tank.monitoring.audit': {
-            'checks': {'resources': {'cpu_sample_seconds': 1.0}, 'storage': {'paths': [{'path': share}]}}}}]}], handle)
+        json.dump([{'hosts': 'all', 'gather_facts': False, 'tasks': [{'tank.monitoring.audit': {'checks': checks}}]}],
+                  handle)
     audit_seconds = playbook(os.path.join(REPO, 'playbooks', 'audit.yml'), inventory,
                              extra={'audit_report_dir': report_dir}, forks=FLEET_FORKS)
     module_seconds = playbook(module, inventory, forks=FLEET_FORKS)
