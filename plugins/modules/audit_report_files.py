@@ -120,7 +120,7 @@ host_statuses:
   type: dict
   sample: {app01: critical, web01: ok}
 fail_on_hosts:
-  description: The hosts whose status (O(host_statuses)) is at or above O(fail_on); none when it is V(never).
+  description: The hosts whose status is at or above O(fail_on) (see RV(host_statuses)); none when it is V(never).
   returned: success
   type: list
   elements: str
